@@ -1,0 +1,100 @@
+"""Per-concept skewness, patterns, and the whole-space summary (METHOD.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+FRACTURED, OVERLAPPED, CLUSTERED, UNDEFINED = "Fractured", "Overlapped", "Clustered", "Undefined"
+PATTERNS = (FRACTURED, OVERLAPPED, CLUSTERED)
+MIN_SAMPLES = 3
+
+
+def skewness(k: np.ndarray, codes: np.ndarray, n_concepts: int):
+    """Biased Fisher-Pearson skewness of k per concept, with METHOD.md's degenerate rules.
+
+    Skewness is scale-free, so it is computed on the integer k (exact deviations)
+    rather than on k / n_c. Returns (skew, note): skew is +inf when every k* is 1,
+    -inf when every k* equals the concept size, NaN for other constant
+    distributions and for concepts under MIN_SAMPLES samples; note says which.
+    """
+    n_c = np.bincount(codes, minlength=n_concepts)
+    kf = k.astype(np.float64)
+    mean = np.bincount(codes, kf, minlength=n_concepts) / n_c
+    dev = kf - mean[codes]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m2 = np.bincount(codes, dev**2, minlength=n_concepts) / n_c
+        m3 = np.bincount(codes, dev**3, minlength=n_concepts) / n_c
+        skew = m3 / m2**1.5
+    kmin = np.full(n_concepts, np.iinfo(np.int64).max)
+    kmax = np.zeros(n_concepts, dtype=np.int64)
+    np.minimum.at(kmin, codes, k)
+    np.maximum.at(kmax, codes, k)
+    constant = kmin == kmax
+    note = np.full(n_concepts, "", dtype=object)
+    skew[constant] = np.nan
+    note[constant] = "constant k*"
+    all_one = constant & (kmax == 1)
+    all_full = constant & (kmin == n_c)
+    skew[all_one] = np.inf
+    note[all_one] = "all k*=1"
+    skew[all_full] = -np.inf
+    note[all_full] = "all k*=n"
+    small = n_c < MIN_SAMPLES
+    skew[small] = np.nan
+    note[small] = f"fewer than {MIN_SAMPLES} samples"
+    return skew, note
+
+
+def classify(skew, threshold: float = 0.5) -> np.ndarray:
+    """Pattern names for skewness values: > t Fractured, < -t Clustered, else Overlapped."""
+    skew = np.asarray(skew, dtype=np.float64)
+    out = np.full(skew.shape, OVERLAPPED, dtype=object)
+    out[skew > threshold] = FRACTURED
+    out[skew < -threshold] = CLUSTERED
+    out[np.isnan(skew)] = UNDEFINED
+    return out
+
+
+def concept_table(k, k_norm, censored, codes, concepts, threshold) -> pd.DataFrame:
+    """One row per concept: n, mean, std, median, skewness, pattern, shares, note."""
+    n_concepts = len(concepts)
+    n_c = np.bincount(codes, minlength=n_concepts)
+    mean = np.bincount(codes, k_norm, minlength=n_concepts) / n_c
+    var = np.bincount(codes, (k_norm - mean[codes]) ** 2, minlength=n_concepts) / n_c
+    median = pd.Series(k_norm).groupby(codes).median().reindex(range(n_concepts)).to_numpy()
+    skew, note = skewness(k, codes, n_concepts)
+    index = pd.Index(concepts, name="concept")
+    return pd.DataFrame(
+        {
+            "n": n_c,
+            "mean": mean,
+            "std": np.sqrt(var),
+            "median": median,
+            "skewness": skew,
+            "pattern": pd.Categorical(classify(skew, threshold), categories=[*PATTERNS, UNDEFINED]),
+            "kstar1_share": np.bincount(codes, k == 1, minlength=n_concepts) / n_c,
+            "censored_share": np.bincount(codes, censored, minlength=n_concepts) / n_c,
+            "note": note,
+        },
+        index=index,
+    )
+
+
+def space_summary(table: pd.DataFrame, k, k_norm, censored, threshold, name=None) -> pd.Series:
+    """Whole-space figures: mean finite skewness and the share of concepts in each pattern."""
+    skew = table["skewness"].to_numpy()
+    finite = skew[np.isfinite(skew)]
+    shares = table["pattern"].value_counts(normalize=True)
+    values = {
+        "n_samples": len(k),
+        "n_concepts": len(table),
+        "mean_skewness": float(finite.mean()) if finite.size else np.nan,
+        "median_skewness": float(np.median(finite)) if finite.size else np.nan,
+        **{f"share_{p.lower()}": float(shares.get(p, 0.0)) for p in (*PATTERNS, UNDEFINED)},
+        "mean_kstar_norm": float(np.mean(k_norm)),
+        "kstar1_share": float(np.mean(k == 1)),
+        "censored_share": float(np.mean(censored)),
+        "threshold": float(threshold),
+    }
+    return pd.Series(values, name=name, dtype=object)
