@@ -1,8 +1,11 @@
 """kstar_widgets: how a vision model arranges each concept in its latent space.
 
-The compute core (``kstar``, ``compare``) imports no UI library; feature
-extraction and widgets load their heavy stacks on first use.
+The compute core (``kstar``, ``compare``) imports no UI library and no model
+library; feature extraction (torch, timm, open_clip) and the widgets (anywidget,
+ipywidgets, Bokeh) load on first use of their names.
 """
+
+from importlib import import_module
 
 from ._compare import Comparison, compare
 from ._kstar import kstar
@@ -11,12 +14,39 @@ from ._stats import PATTERNS, classify
 
 __version__ = "0.1.0"
 
+# name -> submodule that defines it, imported on first access (PEP 562)
+_LAZY = {
+    "extract": ".features",
+    "Features": ".features",
+    "datasets": ".datasets",
+    "explore": ".widgets",
+    "report": ".widgets",
+}
+
 __all__ = [
     "PATTERNS",
     "Comparison",
+    "Features",
     "KStarResult",
     "__version__",
     "classify",
     "compare",
+    "datasets",
+    "explore",
+    "extract",
     "kstar",
+    "report",
 ]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = import_module(_LAZY[name], __name__)
+        value = module if module.__name__.endswith("." + name) else getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kstar_widgets' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
