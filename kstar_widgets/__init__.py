@@ -10,6 +10,7 @@ from importlib import import_module
 from ._compare import Comparison, compare
 from ._kstar import kstar
 from ._result import KStarResult
+from . import synthetic
 from ._stats import PATTERNS, classify
 
 __version__ = "0.1.0"
@@ -36,6 +37,7 @@ __all__ = [
     "extract",
     "kstar",
     "report",
+    "synthetic",
 ]
 
 

@@ -116,7 +116,7 @@ def compare(a: KStarResult, b: KStarResult) -> Comparison:
             "n": ca["n"],
             "skewness_a": ca["skewness"],
             "skewness_b": cb["skewness"],
-            "skewness_diff": cb["skewness"] - ca["skewness"],
+            "skewness_diff": _difference(ca["skewness"], cb["skewness"]),
             "pattern_a": ca["pattern"],
             "pattern_b": cb["pattern"],
             "same_pattern": ca["pattern"].astype(str) == cb["pattern"].astype(str),
@@ -141,3 +141,10 @@ def compare(a: KStarResult, b: KStarResult) -> Comparison:
         concepts=concepts, pattern_agreement=float(concepts["same_pattern"].mean()),
         confusion=confusion, rank_correlation=rho, summary=summary,
     )
+
+
+def _difference(a: pd.Series, b: pd.Series) -> pd.Series:
+    """b - a, with equal infinities (both all-k*=1 or both all-k*=n) counting as no change."""
+    diff = b - a
+    diff[(a == b) & np.isinf(a)] = 0.0
+    return diff

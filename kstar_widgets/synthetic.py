@@ -1,0 +1,109 @@
+"""Synthetic latent spaces with known structure, for tests, benchmarks and teaching.
+
+Each concept is a set of Gaussian "islands". One tight island far from the rest
+gives a Clustered concept; several islands scattered among other concepts give
+a Fractured one; a wide island sharing its region gives an Overlapped one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def concept_space(
+    *,
+    n_concepts=300,
+    per_concept=50,
+    dim=128,
+    islands=(1, 4),
+    spread=(0.5, 2.0),
+    separation=3.0,
+    random_state=0,
+):
+    """A labelled point cloud whose concepts differ in spread and number of islands.
+
+    Parameters
+    ----------
+    n_concepts, per_concept, dim : int
+        Shape of the space: ``n_concepts * per_concept`` samples in ``dim`` dimensions.
+    islands : (int, int)
+        Each concept gets a number of islands drawn uniformly from this range (inclusive).
+    spread : (float, float)
+        Each concept's within-island standard deviation is log-uniform in this range.
+    separation : float
+        Standard deviation of the island centres (larger: concepts further apart).
+    random_state : int
+        Seed.
+
+    Returns
+    -------
+    features : float32 ndarray of shape (n_concepts * per_concept, dim)
+    labels : int64 ndarray of shape (n_concepts * per_concept,)
+
+    Examples
+    --------
+    >>> from kstar_widgets.synthetic import concept_space
+    >>> x, y = concept_space(n_concepts=5, per_concept=10, dim=4)
+    >>> x.shape, sorted(set(y.tolist()))
+    ((50, 4), [0, 1, 2, 3, 4])
+    """
+    rng = np.random.default_rng(random_state)
+    labels = np.repeat(np.arange(n_concepts), per_concept)
+    features = np.empty((n_concepts * per_concept, dim), dtype=np.float32)
+    # Each coordinate of a difference of two centres has variance 2 sep^2; the
+    # within-island noise is scaled to the same per-coordinate units.
+    for c in range(n_concepts):
+        m = int(rng.integers(islands[0], islands[1] + 1))
+        sigma = float(np.exp(rng.uniform(np.log(spread[0]), np.log(spread[1]))))
+        centres = rng.normal(0.0, separation, size=(m, dim))
+        which = rng.integers(0, m, size=per_concept)
+        pts = centres[which] + rng.normal(0.0, sigma, size=(per_concept, dim))
+        features[c * per_concept : (c + 1) * per_concept] = pts
+    return features, labels
+
+
+def pattern_space(kind, *, n_others=4, per_concept=60, dim=2, separation=4.0, spread=1.0, n_islands=4, random_state=0):
+    """A concept "target" built to show one pattern, among ``n_others`` other concepts.
+
+    Parameters
+    ----------
+    kind : {"clustered", "overlapped", "fractured"}
+        clustered: one tight island away from the others; overlapped: one wide
+        island over the others' region; fractured: ``n_islands`` small islands
+        scattered among the others.
+    n_others, per_concept, dim, separation, spread, n_islands, random_state
+        Shape and geometry of the space.
+
+    Returns
+    -------
+    features : float32 ndarray of shape ((n_others + 1) * per_concept, dim)
+    labels : ndarray of str, "target" or "other-<i>"
+
+    Examples
+    --------
+    >>> from kstar_widgets.synthetic import pattern_space
+    >>> x, y = pattern_space("fractured", random_state=1)
+    >>> x.shape[1], (y == "target").sum()
+    (2, 60)
+    """
+    if kind not in ("clustered", "overlapped", "fractured"):
+        raise ValueError(f"kind={kind!r}; use 'clustered', 'overlapped' or 'fractured'.")
+    rng = np.random.default_rng(random_state)
+    others_c = rng.normal(0.0, separation, size=(n_others, dim))
+    parts = [c + rng.normal(0.0, spread, size=(per_concept, dim)) for c in others_c]
+    labels = [f"other-{i}" for i in range(n_others) for _ in range(per_concept)]
+    if kind == "clustered":
+        far = others_c.mean(axis=0) + 3.0 * separation * np.eye(dim)[0]
+        target = far + rng.normal(0.0, 0.5 * spread, size=(per_concept, dim))
+    elif kind == "overlapped":
+        # half inside another concept's region, half beside it: k* from 1 to n_c
+        host = others_c[0] + spread * np.eye(dim)[0] * 1.5
+        target = host + rng.normal(0.0, spread, size=(per_concept, dim))
+    else:
+        # islands sit next to other concepts' centres, a little off them
+        hosts = others_c[rng.integers(0, n_others, size=n_islands)]
+        centres = hosts + rng.normal(0.0, 1.5 * spread, size=(n_islands, dim))
+        which = rng.integers(0, n_islands, size=per_concept)
+        target = centres[which] + rng.normal(0.0, 0.3 * spread, size=(per_concept, dim))
+    features = np.vstack([*parts, target]).astype(np.float32)
+    return features, np.array(labels + ["target"] * per_concept)
