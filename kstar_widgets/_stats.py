@@ -85,12 +85,13 @@ def space_summary(table: pd.DataFrame, k, k_norm, censored, threshold, name=None
     """Whole-space figures: mean finite skewness and the share of concepts in each pattern."""
     skew = table["skewness"].to_numpy()
     finite = skew[np.isfinite(skew)]
+    defined = skew[~np.isnan(skew)]  # the median can hold +-inf (all k*=1 / all k*=n)
     shares = table["pattern"].value_counts(normalize=True)
     values = {
         "n_samples": len(k),
         "n_concepts": len(table),
         "mean_skewness": float(finite.mean()) if finite.size else np.nan,
-        "median_skewness": float(np.median(finite)) if finite.size else np.nan,
+        "median_skewness": float(np.median(defined)) if defined.size else np.nan,
         **{f"share_{p.lower()}": float(shares.get(p, 0.0)) for p in (*PATTERNS, UNDEFINED)},
         "mean_kstar_norm": float(np.mean(k_norm)),
         "kstar1_share": float(np.mean(k == 1)),

@@ -17,7 +17,10 @@ def _offline(monkeypatch):
 
 def test_round_trip_keeps_arrays_and_meta(tmp_path):
     rng = np.random.default_rng(0)
-    arrays = {"features": rng.standard_normal((7, 5)).astype(np.float32), "text": np.arange(6.0).reshape(2, 3)}
+    arrays = {
+        "features": rng.standard_normal((7, 5)).astype(np.float32),
+        "text": np.arange(6.0).reshape(2, 3),
+    }
     path = tmp_path / "sub" / "x.kwf"
     _cache.save(path, arrays, {"model": "m", "n": 7})
     got, meta = _cache.load(path)

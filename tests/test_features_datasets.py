@@ -34,9 +34,9 @@ def test_digits_size_channels_and_fingerprint():
     assert img.mode == "L" and img.size == (32, 32)
     assert small.fingerprint != datasets.digits().fingerprint
     assert datasets.digits().fingerprint == datasets.digits().fingerprint
-    with pytest.raises(ValueError, match="channels"):
+    with pytest.raises(ValueError, match=r"channels"):
         datasets.digits(channels=2)
-    with pytest.raises(ValueError, match="size"):
+    with pytest.raises(ValueError, match=r"size"):
         datasets.digits(size=0)
 
 
@@ -48,9 +48,9 @@ def test_images_thumbnails_shape_and_content():
     np.testing.assert_array_equal(thumbs[0, ::2, ::2], np.asarray(d.pil(0)))
     np.testing.assert_array_equal(thumbs[2], d.images([1796], size=16)[0])
     assert d.images(size=8).shape == (1797, 8, 8, 3)
-    with pytest.raises(IndexError, match="indices"):
+    with pytest.raises(IndexError, match=r"indices"):
         d.images([1797])
-    with pytest.raises(ValueError, match="size"):
+    with pytest.raises(ValueError, match=r"size"):
         d.images([0], size=0)
 
 
@@ -86,11 +86,11 @@ def test_image_folder_layout_and_modes(folder):
     assert all(str(p).startswith(str(folder)) for p in d.sample_ids)
     for i in range(len(d)):
         assert d.pil(i).mode == "RGB"
-    clear = [i for i, p in enumerate(d.sample_ids) if p.endswith("clear.png")][0]
+    clear = next(i for i, p in enumerate(d.sample_ids) if p.endswith("clear.png"))
     assert np.asarray(d.pil(clear)).min() == 255  # transparent pixels over white
     thumbs = d.images(size=12)
     assert thumbs.shape == (6, 12, 12, 3)
-    wide = [i for i, p in enumerate(d.sample_ids) if p.endswith("wide.jpg")][0]
+    wide = next(i for i, p in enumerate(d.sample_ids) if p.endswith("wide.jpg"))
     assert (thumbs[wide, 0] == 255).all()  # letterboxed: a 31x5 image leaves white rows
     assert d.fingerprint == datasets.image_folder(folder).fingerprint
 
@@ -100,25 +100,27 @@ def test_image_folder_per_concept_cap_is_seeded(folder):
     b = datasets.image_folder(folder, per_concept=2, seed=1)
     assert len(a) == 4 and np.bincount(a.labels).tolist() == [2, 2]
     assert a.sample_ids.tolist() == b.sample_ids.tolist()
-    seen = {tuple(datasets.image_folder(folder, per_concept=2, seed=s).sample_ids) for s in range(8)}
+    seen = {
+        tuple(datasets.image_folder(folder, per_concept=2, seed=s).sample_ids) for s in range(8)
+    }
     assert len(seen) > 1
-    with pytest.raises(ValueError, match="per_concept"):
+    with pytest.raises(ValueError, match=r"per_concept"):
         datasets.image_folder(folder, per_concept=0)
 
 
 def test_image_folder_errors_name_the_problem(tmp_path, folder):
-    with pytest.raises(ValueError, match="does not exist"):
+    with pytest.raises(ValueError, match=r"does not exist"):
         datasets.image_folder(tmp_path / "missing")
     (tmp_path / "flat").mkdir()
-    with pytest.raises(ValueError, match="no subfolders"):
+    with pytest.raises(ValueError, match=r"no subfolders"):
         datasets.image_folder(tmp_path / "flat")
     (folder / "empty").mkdir()
-    with pytest.raises(ValueError, match="empty.*holds no images"):
+    with pytest.raises(ValueError, match=r"empty.*holds no images"):
         datasets.image_folder(folder)
     (folder / "empty" / "broken.png").write_bytes(b"\x89PNG garbage")
     d = datasets.image_folder(folder)
-    bad = [i for i, p in enumerate(d.sample_ids) if p.endswith("broken.png")][0]
-    with pytest.raises(ValueError, match="broken.png"):
+    bad = next(i for i, p in enumerate(d.sample_ids) if p.endswith("broken.png"))
+    with pytest.raises(ValueError, match=r"broken\.png"):
         d.pil(bad)
 
 
@@ -129,9 +131,9 @@ def test_torchvision_offline_fails_fast_and_clearly(tmp_path, monkeypatch):
     with pytest.raises(ConnectionError, match=r"CIFAR10.*digits\(\)"):
         datasets.torchvision_dataset("CIFAR10", tmp_path)
     assert time.perf_counter() - t0 < 30
-    with pytest.raises(ValueError, match="download=False"):
+    with pytest.raises(ValueError, match=r"download=False"):
         datasets.torchvision_dataset("CIFAR10", tmp_path, download=False)
-    with pytest.raises(ValueError, match="CIFAR10"):
+    with pytest.raises(ValueError, match=r"CIFAR10"):
         datasets.torchvision_dataset("CIFAR11", tmp_path)
 
 

