@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "extract": ".features",
     "Features": ".features",
+    "features": ".features",
     "datasets": ".datasets",
     "explore": ".widgets",
     "report": ".widgets",
@@ -35,6 +36,7 @@ __all__ = [
     "datasets",
     "explore",
     "extract",
+    "features",
     "kstar",
     "report",
     "synthetic",

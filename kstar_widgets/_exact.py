@@ -104,17 +104,14 @@ def exact_kstar(features, codes, *, norms=None, device, progress=True):
     w = torch.from_numpy(w_np).to(device)
     sq = torch.linalg.vector_norm(w.double(), dim=1).pow(2).to(torch.float32)
     a = torch.sqrt(sq.double()).cpu().numpy()
-    # |S~ - S| <= c1 (a_p + a_max)^2 + centring slack: float32 rounding of the
-    # input (4u), of |w_q|^2 (gamma_d) and of the product (3 gamma_{d+2}),
-    # plus the float64 reference's own rounding.
-    c1 = 1.05 * ((3 * (d + 2) + 12) * _U32 + 4 * (d + 2) * _U64)
-    e_all = c1 * (a + a.max()) ** 2 + 2 * (slack + slack.max()) * (a + a.max()) + 1e-300
-    e_all_t = torch.from_numpy(2 * e_all).to(device=device, dtype=torch.float32)
+    e_all_t = torch.from_numpy(2 * rounding_bound(a, slack, d)).to(device=device, dtype=torch.float32)
 
     max_nc = int((ends - starts).max())
     band_guess = min(n, 2 * max_nc)
     block = int(work_budget(device) // (4 * n + 13 * band_guess))
-    block = int(min(max(block, 16), 8192, n))
+    # Narrow blocks keep the same-concept band (block + ~2 concept sizes wide) a
+    # small share of the columns; below ~256 rows the product loses efficiency.
+    block = int(min(max(block, 16), max(256, -(-n // 16)), 8192, n))
 
     k = np.empty(n, dtype=np.int64)
     intr = np.empty(n, dtype=np.int64)
@@ -123,47 +120,13 @@ def exact_kstar(features, codes, *, norms=None, device, progress=True):
     n_resolved = 0
     bar = progress_bar(total=n, desc="exact k*", unit="sample", enable=progress)
     with torch.inference_mode(), full_precision_matmul():
-        for r0 in range(0, n, block):
-            r1 = min(n, r0 + block)
+        for r0, r1 in _blocks(starts, ends, block):
             lo, hi = int(starts[sc[r0]]), int(ends[sc[r1 - 1]])
             s = torch.addmm(sq[None, :], w[r0:r1], w.T, beta=1.0, alpha=-2.0)
-            band = s[:, lo:hi].clone()
-            s[:, lo:hi] = inf
-            rows = torch.arange(r1 - r0, device=device)
-            band[rows, rows + (r0 - lo)] = inf  # p itself is neither foreign nor counted
-            same = sc_t[r0:r1, None] == sc_t[None, lo:hi]
-            foreign_band = band.masked_fill(same, inf)
-            same_band = band.masked_fill_(~same, inf)
-            f_out, i_out = s.min(dim=1)
-            f_in, i_in = foreign_band.min(dim=1)
-            use_in = f_in < f_out
-            f_tilde = torch.where(use_in, f_in, f_out)
-            intruder = torch.where(use_in, i_in + lo, i_out)
-            margin = e_all_t[r0:r1]
-            below = same_band < (f_tilde - margin)[:, None]
-            sure = below.sum(dim=1)
-            unsure = (same_band <= (f_tilde + margin)[:, None]) & ~below
-            amb_rows = torch.nonzero(unsure.any(dim=1)).flatten().cpu().tolist()
-            k_blk = (1 + sure).cpu().numpy()
-            intr_blk = intruder.cpu().numpy()
-            for i in amb_rows:
-                thr = f_tilde[i] + margin[i]
-                foreign = torch.cat(
-                    [torch.nonzero(s[i] <= thr).flatten(), torch.nonzero(foreign_band[i] <= thr).flatten() + lo]
-                )
-                k_blk[i], intr_blk[i] = _resolve_row(
-                    ref,
-                    order,
-                    r0 + i,
-                    foreign.cpu().numpy(),
-                    torch.nonzero(unsure[i]).flatten().cpu().numpy() + lo,
-                    int(sure[i]),
-                )
-            n_resolved += len(amb_rows)
-            k[r0:r1] = k_blk
-            intr[r0:r1] = intr_blk
+            k[r0:r1], intr[r0:r1], settled = _block(s, r0, lo, hi, sc_t, e_all_t[r0:r1], ref, order)
+            n_resolved += settled
             bar.update(r1 - r0)
-            del s, same, same_band, foreign_band, below, unsure
+            del s
     bar.close()
 
     k_orig = np.empty(n, dtype=np.int64)
@@ -174,14 +137,121 @@ def exact_kstar(features, codes, *, norms=None, device, progress=True):
     return k_orig, intr_orig, d_intr, n_resolved
 
 
-def _resolve_row(ref, order, p, foreign, unsure, n_sure):
-    """Settle one row in float64: exact nearest foreign distance, then count the unsure."""
-    d_foreign = ref.sqdist(order[p], order[foreign])
-    nearest = d_foreign.min()
-    ties = foreign[d_foreign == nearest]
-    intruder = ties[np.argmin(order[ties])]  # ties go to the lowest sample index
-    n_closer = int((ref.sqdist(order[p], order[unsure]) < nearest).sum())
-    return 1 + n_sure + n_closer, intruder
+def _blocks(starts, ends, block):
+    """Row ranges of at most `block` rows made of whole concepts (a concept larger
+    than `block` is cut in pieces), so the same-concept band stays narrow."""
+    r0 = r1 = 0
+    for lo, hi in zip(starts.tolist(), ends.tolist()):
+        if hi - r0 > block and r1 > r0:
+            yield r0, r1
+            r0 = r1
+        while hi - r0 > block:
+            yield r0, r0 + block
+            r0 += block
+        r1 = hi
+    if r1 > r0:
+        yield r0, r1
+
+
+def _smallest_two(x, offset=0):
+    """The two smallest values per row and their column (+ offset); inf-padded."""
+    import torch
+
+    m = min(2, x.shape[1])
+    v, i = torch.topk(x, m, dim=1, largest=False) if m else (x[:, :0], x[:, :0].long())
+    if m < 2:
+        pad = 2 - m
+        v = torch.cat([v, v.new_full((len(x), pad), float("inf"))], dim=1)
+        i = torch.cat([i, i.new_zeros((len(x), pad))], dim=1)
+    return v, i + offset
+
+
+def _block(s, r0, lo, hi, sc_t, margin, ref, order):
+    """k* and nearest foreign column for rows r0.. of the block product s (modified in place).
+
+    Columns [lo, hi) hold every concept of the block's rows (the band); the rest
+    is foreign. Returns (k, intruder (sorted column), rows settled in float64).
+    """
+    import torch
+
+    inf = float("inf")
+    nb = len(s)
+    band = s[:, lo:hi].clone()
+    s[:, lo:hi] = inf
+    rows = torch.arange(nb, device=s.device)
+    band[rows, rows + (r0 - lo)] = inf  # p itself is neither foreign nor counted
+    same = sc_t[r0 : r0 + nb, None] == sc_t[None, lo:hi]
+    foreign_band = torch.where(same, inf, band)
+    same_band = torch.where(same, band, inf)
+    del band
+    v_out, i_out = _smallest_two(s)
+    v_in, i_in = _smallest_two(foreign_band, lo)
+    v, pick = torch.topk(torch.cat([v_out, v_in], 1), 2, dim=1, largest=False)
+    cols = torch.gather(torch.cat([i_out, i_in], 1), 1, pick)
+    f_tilde, intruder = v[:, 0], cols[:, 0]
+    below = same_band < (f_tilde - margin)[:, None]
+    sure = below.sum(dim=1)
+    unsure = (same_band <= (f_tilde + margin)[:, None]) ^ below  # below implies <=
+    # Settle in float64 the rows with a same-concept sample within rounding of
+    # d_foreign, and those with a second foreign candidate that close (their
+    # intruder, and d_foreign itself, need exact distances).
+    many = v[:, 1] <= f_tilde + margin
+    settle = torch.nonzero(unsure.any(dim=1) | many).flatten()
+    k = (1 + sure).cpu().numpy()
+    intr = intruder.cpu().numpy()
+    if len(settle) == 0:
+        return k, intr, 0
+    slot = torch.full((nb,), -1, dtype=torch.long, device=s.device)
+    slot[settle] = torch.arange(len(settle), device=s.device)
+    multi = settle[many[settle]]
+    single = settle[~many[settle]]
+    thr = (f_tilde + margin)[multi][:, None]
+    out_c = torch.nonzero(s[multi] <= thr)
+    in_c = torch.nonzero(foreign_band[multi] <= thr)
+    out_c[:, 0], in_c[:, 0] = slot[multi[out_c[:, 0]]], slot[multi[in_c[:, 0]]]
+    in_c[:, 1] += lo
+    one = torch.stack([slot[single], intruder[single]], dim=1)
+    uns = torch.nonzero(unsure)  # every unsure row is in settle
+    uns[:, 0] = slot[uns[:, 0]]
+    uns[:, 1] += lo
+    settle_np = settle.cpu().numpy()
+    cand = torch.cat([out_c, in_c, one]).cpu().numpy()
+    uns = uns.cpu().numpy()
+    nearest, intr_settled = _nearest_foreign(ref, order, r0 + settle_np, cand)
+    closer = ref.pair_sqdist(order[r0 + settle_np[uns[:, 0]]], order[uns[:, 1]]) < nearest[uns[:, 0]]
+    k[settle_np] += np.bincount(uns[:, 0], weights=closer, minlength=len(settle_np)).astype(np.int64)
+    intr[settle_np] = intr_settled
+    return k, intr, len(settle_np)
+
+
+def rounding_bound(a: np.ndarray, slack: np.ndarray, d: int) -> np.ndarray:
+    """e_p with |S~[p, q] - (d64(p, q) - |w_p|^2)| <= e_p for every q.
+
+    a: |w| per row (float32 centred rows); slack: float64 centring error per row.
+    Terms, times (a_p + a_q)^2 <= (a_p + a_max)^2: the float32 product with C
+    initialised to |w_q|^2, gamma_d 2 a_p a_q + u |S| <= (d/2 + 1) u (a_p + a_q)^2;
+    rounding |w_q|^2 to float32 (u); rounding the rows to float32 (2u); the float64
+    reference's own sum (gamma_{d+2} in binary64); 5% on top covers (1 + d u) and
+    the rounding of f~ +- margin in float32.
+    """
+    c1 = 1.05 * ((d / 2 + 6) * _U32 + 4 * (d + 2) * _U64)
+    return c1 * (a + a.max()) ** 2 + 2 * (slack + slack.max()) * (a + a.max()) + 1e-300
+
+
+def _nearest_foreign(ref, order, p_sorted, cand):
+    """Float64 nearest foreign distance per ambiguous row; ties go to the lowest sample index.
+
+    cand: (m, 2) int array of (position in p_sorted, sorted column) candidate pairs.
+    """
+    rows, cols = cand[:, 0], order[cand[:, 1]]
+    d64 = ref.pair_sqdist(order[p_sorted[rows]], cols)
+    pick = np.lexsort((cols, d64, rows))
+    first = pick[np.r_[True, rows[pick][1:] != rows[pick][:-1]]]
+    nearest = np.empty(len(p_sorted))
+    nearest[rows[first]] = d64[first]
+    intruder_sorted = np.empty(len(p_sorted), dtype=np.int64)
+    intruder_sorted[rows[first]] = cand[first, 1]
+    return nearest, intruder_sorted
 
 
 def count_closer_within(ref: ReferenceRows, members: np.ndarray, thr: np.ndarray, *, device) -> np.ndarray:
@@ -201,10 +271,9 @@ def count_closer_within(ref: ReferenceRows, members: np.ndarray, thr: np.ndarray
     sq = sq64.float()
     a = torch.sqrt(sq64).cpu().numpy()
     d = r.shape[1]
-    c1 = 1.05 * ((3 * (d + 2) + 12) * _U32 + 4 * (d + 2) * _U64)
     slack = 4 * _U64 * (np.linalg.norm(r, axis=1) + np.abs(r.mean(axis=0)).sum())
     t64 = thr - sq64.cpu().numpy()  # threshold in the units of S = |w_q|^2 - 2 w_p.w_q
-    e = c1 * (a + a.max()) ** 2 + 2 * (slack + slack.max()) * (a + a.max()) + 2 * _U32 * np.abs(t64)
+    e = rounding_bound(a, slack, d) + 2 * _U32 * np.abs(np.where(np.isfinite(t64), t64, 0))
     t = torch.from_numpy(t64).to(device=device, dtype=torch.float32)
     e_t = torch.from_numpy(2 * e).to(device=device, dtype=torch.float32)
     counts = np.empty(m, dtype=np.int64)
@@ -219,8 +288,10 @@ def count_closer_within(ref: ReferenceRows, members: np.ndarray, thr: np.ndarray
             below = s < lo_t
             cnt = below.sum(dim=1).cpu().numpy()
             unsure = (s <= hi_t) & ~below
-            for i in torch.nonzero(unsure.any(dim=1)).flatten().cpu().tolist():
-                js = torch.nonzero(unsure[i]).flatten().cpu().numpy()
-                cnt[i] += int((ref.sqdist(members[r0 + i], members[js]) < thr[r0 + i]).sum())
+            uns = torch.nonzero(unsure).cpu().numpy()
+            if len(uns):
+                p = r0 + uns[:, 0]
+                closer = ref.pair_sqdist(members[p], members[uns[:, 1]]) < thr[p]
+                cnt += np.bincount(uns[:, 0], weights=closer, minlength=r1 - r0).astype(np.int64)
             counts[r0:r1] = cnt
     return counts

@@ -118,3 +118,20 @@ def test_extract_miss_hit_off_and_corrupted(tmp_path, monkeypatch):
     monkeypatch.setenv("KSTAR_WIDGETS_CACHE", str(tmp_path / "env"))
     via_env = kw.extract("timm:resnet18", image_size=32, limit=24, progress=False)
     assert via_env.meta["cache_path"].startswith(str(tmp_path / "env"))
+
+
+def test_cache_hit_builds_no_model(tmp_path, monkeypatch):
+    from kstar_widgets.features import _extract
+
+    args = dict(image_size=32, limit=12, progress=False, cache_dir=tmp_path)
+    first = kw.extract("timm:resnet18", layer="layer1", **args)
+
+    def no_model(*a, **k):
+        raise AssertionError("a cache hit must not build the model")
+
+    monkeypatch.setattr(_extract, "load_backbone", no_model)
+    hit = kw.extract("timm:resnet18", layer="layer1", **args)
+    assert hit.meta["cache"] == "hit" and hit.meta["preprocessing"] == first.meta["preprocessing"]
+    np.testing.assert_array_equal(hit.features, first.features)
+    with pytest.raises(AssertionError, match="must not build"):
+        kw.extract("timm:resnet18", layer="layer2", **args)

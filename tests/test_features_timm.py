@@ -82,6 +82,9 @@ def test_local_weights_file_through_timm_loading_path(tmp_path):
     tf = timm.data.create_transform(**cfg)
     data = kw.datasets.digits()
     x = torch.stack([tf(data.pil(i)) for i in range(40)])
+    # extract() runs timm models channels-last; the same layout gives bit-identical results
+    model = model.to(memory_format=torch.channels_last)
+    x = x.contiguous(memory_format=torch.channels_last)
     with torch.inference_mode():
         ref = model.forward_head(model.forward_features(x), pre_logits=True).numpy()
     np.testing.assert_array_equal(loaded.features, ref)
@@ -129,3 +132,35 @@ def test_image_folder_features_keep_paths(tmp_path):
     assert feats.sample_ids[0].endswith("blue/0.png")
     res = feats.kstar(progress=False)
     assert res.name == "timm:resnet18/pre_logits" and len(res.k) == 6
+
+
+def test_unreachable_hub_is_detected_and_env_restored(monkeypatch):
+    import huggingface_hub.constants as hf_constants
+
+    from kstar_widgets.features import _offline
+
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.setattr(_offline, "_hub_reachable_cached", lambda stamp: False)
+    before = hf_constants.HF_HUB_OFFLINE
+    with pytest.raises(kf.WeightsUnavailableError, match="network is unreachable"):
+        kw.extract("timm:resnet18", pretrained=True, **SMALL)
+    assert "HF_HUB_OFFLINE" not in __import__("os").environ
+    assert hf_constants.HF_HUB_OFFLINE == before
+
+
+def test_progress_bar_reports_images_per_second(capsys):
+    kw.extract("timm:resnet18", image_size=32, limit=8, progress=True, cache=False)
+    err = capsys.readouterr().err
+    assert "timm:resnet18 pre_logits" in err and "img/s" in err
+
+
+def test_import_loads_no_model_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kstar_widgets, kstar_widgets.features, kstar_widgets.datasets;"
+        "print(sorted(m for m in ('torch', 'timm', 'open_clip', 'torchvision') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

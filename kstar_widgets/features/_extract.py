@@ -1,0 +1,188 @@
+"""extract(): model + data -> Features, batched under inference_mode, cached on disk."""
+
+from __future__ import annotations
+
+import numbers
+import time
+
+import numpy as np
+
+from .._progress import say
+from ._backbone import INIT_SEED, Backbone
+from ._features import Features
+from ._key import key_parts
+from ._loop import encode_all
+
+
+def load_backbone(
+    model, *, pretrained=False, layer=None, transform=None, image_size=None
+) -> Backbone:
+    """Dispatch a spec string or an nn.Module to its family's loader."""
+    if image_size is not None and (
+        isinstance(image_size, bool)
+        or not isinstance(image_size, numbers.Integral)
+        or image_size < 1
+    ):
+        raise ValueError(
+            f"image_size={image_size!r} must be None (the model's own) or a positive int."
+        )
+    if not isinstance(model, str):
+        from . import _module
+
+        return _module.load(model, transform=transform, image_size=image_size, layer=layer)
+    from ._spec import parse_spec
+
+    family, name, tag = parse_spec(model)
+    if transform is not None:
+        raise ValueError(
+            "transform= is for torch.nn.Module models; timm and open_clip use their own preprocessing."
+        )
+    if family == "timm":
+        from . import _timm
+
+        return _timm.load(name, pretrained=pretrained, image_size=image_size, layer=layer)
+    from . import _open_clip
+
+    return _open_clip.load(name, tag, pretrained=pretrained, image_size=image_size, layer=layer)
+
+
+def _select(data, indices, limit):
+    """The data set rows to encode: indices, then the first ``limit`` of them."""
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 1
+    ):
+        raise ValueError(
+            f"limit={limit!r} must be None or a positive int (encode the first `limit` images)."
+        )
+    if indices is None and (limit is None or limit >= len(data)):
+        return data
+    idx = np.arange(len(data)) if indices is None else np.asarray(indices)
+    return data.subset(idx[:limit] if limit is not None else idx)
+
+
+def extract_features(
+    model,
+    data=None,
+    *,
+    layer=None,
+    pretrained=False,
+    batch_size=64,
+    device="auto",
+    cache=True,
+    cache_dir=None,
+    progress=True,
+    transform=None,
+    image_size=None,
+    indices=None,
+    limit=None,
+    templates=None,
+) -> Features:
+    """Implementation of :func:`kstar_widgets.features.extract`."""
+    from .. import datasets
+    from .._device import resolve_device
+    from . import _cache
+
+    if data is None:
+        data = datasets.digits()
+    if not isinstance(data, datasets.ImageDataset):
+        raise TypeError(
+            f"data must be a kw.datasets object (digits(), image_folder(path), ...), got "
+            f"{type(data).__name__}; for precomputed vectors use kw.Features.from_arrays(X, labels)."
+        )
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, numbers.Integral)
+        or batch_size < 1
+    ):
+        raise ValueError(f"batch_size={batch_size!r} must be a positive int.")
+    data = _select(data, indices, limit)
+    if len(data) == 0:
+        raise ValueError("no images selected: indices/limit left an empty data set.")
+    dev = resolve_device(device)
+    path = None
+    if cache:
+        # the key needs no model: a hit costs one file read, even offline with pretrained=True
+        parts = key_parts(
+            model,
+            pretrained=pretrained,
+            layer=layer,
+            transform=transform,
+            image_size=image_size,
+            data=data,
+            templates=templates,
+        )
+        label = f"{parts['model']}-{layer or 'default'}"
+        path = _cache.cache_path(_cache.cache_dir(cache_dir), _cache.cache_key(parts), label)
+        hit = _cache.load(path)
+        if hit is not None:
+            arrays, stored = hit
+            say(f"features from cache {path}", progress)
+            return _result(arrays, {**stored, "cache": "hit", "cache_path": str(path)}, data)
+    t0 = time.perf_counter()
+    backbone = load_backbone(
+        model, pretrained=pretrained, layer=layer, transform=transform, image_size=image_size
+    )
+    layer = backbone.default_layer
+    if isinstance(model, str) and "/" in model and backbone.weights == "random":
+        say(
+            f"{backbone.spec} with random weights (pretrained=False); pass pretrained=True to load them",
+            progress,
+        )
+    is_clip = backbone.family == "open_clip"
+    meta = {
+        "model": backbone.spec,
+        "family": backbone.family,
+        "weights": backbone.weights,
+        "layer": layer,
+        "preprocessing": backbone.preprocessing,
+        "image_size": image_size,
+        "data_fingerprint": data.fingerprint,
+        "n_samples": len(data),
+        "init_seed": INIT_SEED if backbone.weights == "random" else None,
+        **backbone.identity,
+    }
+    if is_clip:
+        from ._zeroshot import TEMPLATES
+
+        meta["templates"] = list(TEMPLATES if templates is None else templates)
+    X = encode_all(backbone, data, layer, batch_size=batch_size, device=dev, progress=progress)
+    arrays = {"features": X}
+    if is_clip:
+        from ._zeroshot import encode_text
+
+        arrays["text_embeddings"] = encode_text(
+            backbone, data.concept_names, templates=templates, device=dev
+        )
+    seconds = time.perf_counter() - t0
+    meta.update(
+        seconds=seconds,
+        device=str(dev),
+        batch_size=int(batch_size),
+        dim=int(X.shape[1]),
+        images_per_second=len(data) / seconds if seconds > 0 else None,
+    )
+    if path is not None:
+        try:
+            _cache.save(path, arrays, meta)
+        except OSError as exc:
+            say(
+                f"could not write the feature cache {path} ({exc}); continuing without it", progress
+            )
+            path = None
+    return _result(
+        arrays,
+        {**meta, "cache": "miss" if path else "off", "cache_path": str(path) if path else None},
+        data,
+    )
+
+
+def _result(arrays, meta, data) -> Features:
+    return Features(
+        features=arrays["features"],
+        labels=data.labels,
+        concept_names=list(data.concept_names),
+        sample_ids=data.sample_ids,
+        dataset=data,
+        meta=meta,
+        text_embeddings=arrays.get("text_embeddings"),
+    )
