@@ -25,17 +25,27 @@ def gamma_close_share(c, tol=0.1) -> float:
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--separations", type=float, nargs="+", default=[1.0, 2.0, 3.0])
-    ap.add_argument("--no-verify", action="store_true", help="read k* off the graph only (no exact same-concept count)")
+    ap.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="read k* off the graph only (no exact same-concept count)",
+    )
     args = ap.parse_args(argv)
     if args.no_verify:
         import kstar_widgets._approx as approx
 
         approx.VERIFY_MAX_PAIRS = 0
-    kw.kstar(*concept_space(n_concepts=3, per_concept=20, dim=8), method="approx", progress=False)  # JIT warm-up
-    print("| separation | seed | samples same k* | concepts |Γ'-Γ|<=0.1 | same pattern | exact s | approx s |")
+    kw.kstar(
+        *concept_space(n_concepts=3, per_concept=20, dim=8), method="approx", progress=False
+    )  # JIT warm-up
+    print(
+        "| separation | seed | samples same k* | concepts |Γ'-Γ|<=0.1 | same pattern | exact s | approx s |"
+    )
     print("|---|---|---|---|---|---|---|")
     rows = []
     for sep in args.separations:
@@ -55,7 +65,9 @@ def main(argv=None):
                 f"| {te:.1f} | {ta:.1f} |"
             )
     worst = np.min(rows, axis=0)
-    print(f"\nworst case: |Γ'-Γ|<=0.1 for {worst[0]:.1%} of concepts, same pattern for {worst[1]:.1%}")
+    print(
+        f"\nworst case: |Γ'-Γ|<=0.1 for {worst[0]:.1%} of concepts, same pattern for {worst[1]:.1%}"
+    )
     return 0 if worst[0] >= 0.95 and worst[1] >= 0.95 else 1
 
 

@@ -7,10 +7,10 @@ ipywidgets, Bokeh) load on first use of their names.
 
 from importlib import import_module
 
+from . import synthetic
 from ._compare import Comparison, compare
 from ._kstar import kstar
 from ._result import KStarResult
-from . import synthetic
 from ._stats import PATTERNS, classify
 
 __version__ = "0.1.0"

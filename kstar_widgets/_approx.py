@@ -19,8 +19,9 @@ import time
 
 import numpy as np
 
-from ._exact import _U32, ReferenceRows, count_closer_within
+from ._float64 import U32, ReferenceRows
 from ._progress import progress_bar, say
+from ._within import count_closer_within
 
 _COMPILED = False
 # Verify a concept exactly while its n_c^2 pairs stay under this (about a second here).
@@ -76,7 +77,7 @@ def knn_graph(x32: np.ndarray, n_neighbors: int, *, random_state, progress: bool
             random_state=random_state,
             # Seeded runs must be reproducible: numba's parallel updates are not.
             n_jobs=1 if random_state is not None else -1,
-            n_iters=max(10, int(round(np.log2(n)))),
+            n_iters=max(10, round(np.log2(n))),
             delta=0.0005,
             max_candidates=min(64, n_neighbors + 1),
             low_memory=True,
@@ -103,7 +104,9 @@ def _drop_self(indices, distances, n_neighbors):
     return idx, dist
 
 
-def approx_kstar(features, codes, *, norms, n_neighbors, random_state, device, progress=True, verify=True):
+def approx_kstar(
+    features, codes, *, norms, n_neighbors, random_state, device, progress=True, verify=True
+):
     """Approximate k* per sample; returns (k, censored, intruder, intruder_sqdist, info)."""
     n, d = features.shape
     ref = ReferenceRows(features, norms)
@@ -126,7 +129,7 @@ def approx_kstar(features, codes, *, norms, n_neighbors, random_state, device, p
     # Settle the nearest foreign neighbour in float64 among the list's foreign
     # entries within float32 rounding of the first one.
     d_first = dist[rows, first].astype(np.float64) ** 2
-    band = (2 * (d + 2) * _U32 * 4) * d_first + 1e-30
+    band = (2 * (d + 2) * U32 * 4) * d_first + 1e-30
     cand = (~same) & (dist.astype(np.float64) ** 2 <= (d_first + band)[:, None])
     intruder = np.full(n, -1, dtype=np.int64)
     d_foreign = np.full(n, np.inf)
@@ -166,7 +169,7 @@ def approx_kstar(features, codes, *, norms, n_neighbors, random_state, device, p
         sub_same = same[rest]
         d2 = dist[rest].astype(np.float64) ** 2
         dfr = d_foreign[rest][:, None]
-        tol = (2 * (d + 2) * _U32 * 4) * dfr + 1e-30
+        tol = (2 * (d + 2) * U32 * 4) * dfr + 1e-30
         surely = sub_same & (d2 < dfr - tol)
         k_rest = 1 + surely.sum(axis=1)
         unsure = sub_same & ~surely & (d2 <= dfr + tol)

@@ -86,7 +86,9 @@ def compare(a: KStarResult, b: KStarResult) -> Comparison:
     """
     for r, which in ((a, "a"), (b, "b")):
         if not isinstance(r, KStarResult):
-            raise TypeError(f"compare() takes two KStarResult objects; {which} is {type(r).__name__}.")
+            raise TypeError(
+                f"compare() takes two KStarResult objects; {which} is {type(r).__name__}."
+            )
     if a.n_samples != b.n_samples or not np.array_equal(a.labels, b.labels):
         raise ValueError(
             "compare() needs two results on the same samples in the same order: "
@@ -126,7 +128,9 @@ def compare(a: KStarResult, b: KStarResult) -> Comparison:
     confusion = pd.crosstab(
         pd.Categorical(ca["pattern"].astype(str), categories=order),
         pd.Categorical(cb["pattern"].astype(str), categories=order),
-        rownames=[na], colnames=[nb], dropna=False,
+        rownames=[na],
+        colnames=[nb],
+        dropna=False,
     )
     both = np.isfinite(ca["skewness"].to_numpy()) & np.isfinite(cb["skewness"].to_numpy())
     if both.sum() >= 2:
@@ -137,9 +141,16 @@ def compare(a: KStarResult, b: KStarResult) -> Comparison:
         rho = float("nan")
     summary = pd.concat([a.summary.rename(na), b.summary.rename(nb)], axis=1)
     return Comparison(
-        a=a, b=b, names=(na, nb), samples=samples, kstar_agreement=float(same_k.mean()),
-        concepts=concepts, pattern_agreement=float(concepts["same_pattern"].mean()),
-        confusion=confusion, rank_correlation=rho, summary=summary,
+        a=a,
+        b=b,
+        names=(na, nb),
+        samples=samples,
+        kstar_agreement=float(same_k.mean()),
+        concepts=concepts,
+        pattern_agreement=float(concepts["same_pattern"].mean()),
+        confusion=confusion,
+        rank_correlation=rho,
+        summary=summary,
     )
 
 

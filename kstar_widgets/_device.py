@@ -28,7 +28,9 @@ def resolve_device(device="auto"):
             f"device={device!r} is not a torch device; use 'auto', 'cpu', 'cuda', 'cuda:1' or 'mps'."
         ) from None
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r} was asked for but torch sees no CUDA GPU; use 'auto' or 'cpu'.")
+        raise ValueError(
+            f"device={device!r} was asked for but torch sees no CUDA GPU; use 'auto' or 'cpu'."
+        )
     return dev
 
 

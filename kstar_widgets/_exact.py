@@ -20,56 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._device import full_precision_matmul, work_budget
+from ._float64 import ReferenceRows, centred_float32, nearest_foreign, rounding_bound
 from ._progress import progress_bar
-
-_U32 = 2.0**-24
-_U64 = 2.0**-53
-
-
-class ReferenceRows:
-    """The float64 vectors the reference compares: raw rows, or unit rows for cosine."""
-
-    def __init__(self, features: np.ndarray, norms: np.ndarray | None = None):
-        self.features = features
-        self.norms = norms
-
-    def rows(self, idx) -> np.ndarray:
-        r = self.features[idx].astype(np.float64)
-        if self.norms is not None:
-            r = r / self.norms[idx, None]
-        return r
-
-    def sqdist(self, i: int, js: np.ndarray) -> np.ndarray:
-        """Float64 squared distances from row i to rows js, as the reference computes them."""
-        return ((self.rows(js) - self.rows(i)) ** 2).sum(axis=1)
-
-    def pair_sqdist(self, i: np.ndarray, j: np.ndarray, chunk: int = 16384) -> np.ndarray:
-        out = np.empty(len(i))
-        for s in range(0, len(i), chunk):
-            out[s : s + chunk] = ((self.rows(j[s : s + chunk]) - self.rows(i[s : s + chunk])) ** 2).sum(1)
-        return out
-
-
-def _centred_float32(ref: ReferenceRows, order: np.ndarray, chunk: int = 8192):
-    """Rows in concept order, centred in float64 and rounded to float32.
-
-    Centring keeps |w|^2 small next to the distances, which keeps the rounding
-    band narrow (ReLU features sit far from the origin).
-    Returns (w, slack): slack bounds the float64 centring error per row.
-    """
-    n, d = ref.features.shape
-    mean = np.zeros(d)
-    for s in range(0, n, chunk):
-        mean += ref.rows(np.arange(s, min(n, s + chunk))).sum(axis=0)
-    mean /= n
-    w = np.empty((n, d), dtype=np.float32)
-    raw_norm = np.empty(n)
-    for s in range(0, n, chunk):
-        r = ref.rows(order[s : s + chunk])
-        raw_norm[s : s + chunk] = np.linalg.norm(r, axis=1)
-        w[s : s + chunk] = r - mean
-    slack = 4 * _U64 * (raw_norm + np.linalg.norm(mean))
-    return w, slack
 
 
 def exact_kstar(features, codes, *, norms=None, device, progress=True):
@@ -100,11 +52,13 @@ def exact_kstar(features, codes, *, norms=None, device, progress=True):
     starts = np.searchsorted(sc, np.arange(n_concepts), side="left")
     ends = np.searchsorted(sc, np.arange(n_concepts), side="right")
 
-    w_np, slack = _centred_float32(ref, order)
+    w_np, slack = centred_float32(ref, order)
     w = torch.from_numpy(w_np).to(device)
     sq = torch.linalg.vector_norm(w.double(), dim=1).pow(2).to(torch.float32)
     a = torch.sqrt(sq.double()).cpu().numpy()
-    e_all_t = torch.from_numpy(2 * rounding_bound(a, slack, d)).to(device=device, dtype=torch.float32)
+    e_all_t = torch.from_numpy(2 * rounding_bound(a, slack, d)).to(
+        device=device, dtype=torch.float32
+    )
 
     max_nc = int((ends - starts).max())
     band_guess = min(n, 2 * max_nc)
@@ -116,11 +70,10 @@ def exact_kstar(features, codes, *, norms=None, device, progress=True):
     k = np.empty(n, dtype=np.int64)
     intr = np.empty(n, dtype=np.int64)
     sc_t = torch.from_numpy(sc).to(device)
-    inf = float("inf")
     n_resolved = 0
     bar = progress_bar(total=n, desc="exact k*", unit="sample", enable=progress)
     with torch.inference_mode(), full_precision_matmul():
-        for r0, r1 in _blocks(starts, ends, block):
+        for r0, r1 in _blocks(ends, block):
             lo, hi = int(starts[sc[r0]]), int(ends[sc[r1 - 1]])
             s = torch.addmm(sq[None, :], w[r0:r1], w.T, beta=1.0, alpha=-2.0)
             k[r0:r1], intr[r0:r1], settled = _block(s, r0, lo, hi, sc_t, e_all_t[r0:r1], ref, order)
@@ -137,11 +90,11 @@ def exact_kstar(features, codes, *, norms=None, device, progress=True):
     return k_orig, intr_orig, d_intr, n_resolved
 
 
-def _blocks(starts, ends, block):
+def _blocks(ends, block):
     """Row ranges of at most `block` rows made of whole concepts (a concept larger
     than `block` is cut in pieces), so the same-concept band stays narrow."""
     r0 = r1 = 0
-    for lo, hi in zip(starts.tolist(), ends.tolist()):
+    for hi in ends.tolist():
         if hi - r0 > block and r1 > r0:
             yield r0, r1
             r0 = r1
@@ -217,81 +170,12 @@ def _block(s, r0, lo, hi, sc_t, margin, ref, order):
     settle_np = settle.cpu().numpy()
     cand = torch.cat([out_c, in_c, one]).cpu().numpy()
     uns = uns.cpu().numpy()
-    nearest, intr_settled = _nearest_foreign(ref, order, r0 + settle_np, cand)
-    closer = ref.pair_sqdist(order[r0 + settle_np[uns[:, 0]]], order[uns[:, 1]]) < nearest[uns[:, 0]]
-    k[settle_np] += np.bincount(uns[:, 0], weights=closer, minlength=len(settle_np)).astype(np.int64)
+    nearest, intr_settled = nearest_foreign(ref, order, r0 + settle_np, cand)
+    closer = (
+        ref.pair_sqdist(order[r0 + settle_np[uns[:, 0]]], order[uns[:, 1]]) < nearest[uns[:, 0]]
+    )
+    k[settle_np] += np.bincount(uns[:, 0], weights=closer, minlength=len(settle_np)).astype(
+        np.int64
+    )
     intr[settle_np] = intr_settled
     return k, intr, len(settle_np)
-
-
-def rounding_bound(a: np.ndarray, slack: np.ndarray, d: int) -> np.ndarray:
-    """e_p with |S~[p, q] - (d64(p, q) - |w_p|^2)| <= e_p for every q.
-
-    a: |w| per row (float32 centred rows); slack: float64 centring error per row.
-    Terms, times (a_p + a_q)^2 <= (a_p + a_max)^2: the float32 product with C
-    initialised to |w_q|^2, gamma_d 2 a_p a_q + u |S| <= (d/2 + 1) u (a_p + a_q)^2;
-    rounding |w_q|^2 to float32 (u); rounding the rows to float32 (2u); the float64
-    reference's own sum (gamma_{d+2} in binary64); 5% on top covers (1 + d u) and
-    the rounding of f~ +- margin in float32.
-    """
-    c1 = 1.05 * ((d / 2 + 6) * _U32 + 4 * (d + 2) * _U64)
-    return c1 * (a + a.max()) ** 2 + 2 * (slack + slack.max()) * (a + a.max()) + 1e-300
-
-
-def _nearest_foreign(ref, order, p_sorted, cand):
-    """Float64 nearest foreign distance per ambiguous row; ties go to the lowest sample index.
-
-    cand: (m, 2) int array of (position in p_sorted, sorted column) candidate pairs.
-    """
-    rows, cols = cand[:, 0], order[cand[:, 1]]
-    d64 = ref.pair_sqdist(order[p_sorted[rows]], cols)
-    pick = np.lexsort((cols, d64, rows))
-    first = pick[np.r_[True, rows[pick][1:] != rows[pick][:-1]]]
-    nearest = np.empty(len(p_sorted))
-    nearest[rows[first]] = d64[first]
-    intruder_sorted = np.empty(len(p_sorted), dtype=np.int64)
-    intruder_sorted[rows[first]] = cand[first, 1]
-    return nearest, intruder_sorted
-
-
-def count_closer_within(ref: ReferenceRows, members: np.ndarray, thr: np.ndarray, *, device) -> np.ndarray:
-    """For each p in members: #{q in members, q != p : d64(p, q) < thr[p]} (squared, float64).
-
-    The same float32-then-float64 scheme as exact_kstar, restricted to one concept.
-    """
-    import torch
-
-    m = len(members)
-    if m < 2:
-        return np.zeros(m, dtype=np.int64)
-    r = ref.rows(members)
-    w64 = r - r.mean(axis=0)
-    w = torch.from_numpy(w64.astype(np.float32)).to(device)
-    sq64 = (w.double() ** 2).sum(1)
-    sq = sq64.float()
-    a = torch.sqrt(sq64).cpu().numpy()
-    d = r.shape[1]
-    slack = 4 * _U64 * (np.linalg.norm(r, axis=1) + np.abs(r.mean(axis=0)).sum())
-    t64 = thr - sq64.cpu().numpy()  # threshold in the units of S = |w_q|^2 - 2 w_p.w_q
-    e = rounding_bound(a, slack, d) + 2 * _U32 * np.abs(np.where(np.isfinite(t64), t64, 0))
-    t = torch.from_numpy(t64).to(device=device, dtype=torch.float32)
-    e_t = torch.from_numpy(2 * e).to(device=device, dtype=torch.float32)
-    counts = np.empty(m, dtype=np.int64)
-    block = int(min(max(work_budget(device) // (12 * m), 16), m))
-    with torch.inference_mode(), full_precision_matmul():
-        for r0 in range(0, m, block):
-            r1 = min(m, r0 + block)
-            s = torch.addmm(sq[None, :], w[r0:r1], w.T, beta=1.0, alpha=-2.0)
-            rows = torch.arange(r1 - r0, device=device)
-            s[rows, rows + r0] = float("inf")
-            lo_t, hi_t = (t[r0:r1] - e_t[r0:r1])[:, None], (t[r0:r1] + e_t[r0:r1])[:, None]
-            below = s < lo_t
-            cnt = below.sum(dim=1).cpu().numpy()
-            unsure = (s <= hi_t) & ~below
-            uns = torch.nonzero(unsure).cpu().numpy()
-            if len(uns):
-                p = r0 + uns[:, 0]
-                closer = ref.pair_sqdist(members[p], members[uns[:, 1]]) < thr[p]
-                cnt += np.bincount(uns[:, 0], weights=closer, minlength=r1 - r0).astype(np.int64)
-            counts[r0:r1] = cnt
-    return counts

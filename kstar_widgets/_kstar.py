@@ -34,7 +34,10 @@ def _choose_method(n, d, k_budget, device) -> tuple[str, str]:
     if not _approx._COMPILED:
         t_approx += 50.0
     if t_exact <= t_approx:
-        return "exact", f"auto: exact (est. {t_exact:.1f} s) is not slower than approx (est. {t_approx:.1f} s)"
+        return (
+            "exact",
+            f"auto: exact (est. {t_exact:.1f} s) is not slower than approx (est. {t_approx:.1f} s)",
+        )
     return "approx", f"auto: approx (est. {t_approx:.1f} s) beats exact (est. {t_exact:.1f} s)"
 
 
@@ -127,7 +130,9 @@ def kstar(
     if method == "exact":
         from ._exact import exact_kstar
 
-        k, intruder, sqd, n_resolved = exact_kstar(x, codes, norms=norms, device=dev, progress=progress)
+        k, intruder, sqd, n_resolved = exact_kstar(
+            x, codes, norms=norms, device=dev, progress=progress
+        )
         censored = np.zeros(n, dtype=bool)
         timings["exact"] = time.perf_counter() - t0
         info = {"rows_settled_in_float64": n_resolved, "device": str(dev)}
@@ -136,8 +141,13 @@ def kstar(
         from ._approx import approx_kstar
 
         k, censored, intruder, sqd, t_approx, info = approx_kstar(
-            x, codes, norms=norms, n_neighbors=k_budget, random_state=random_state,
-            device=dev, progress=progress,
+            x,
+            codes,
+            norms=norms,
+            n_neighbors=k_budget,
+            random_state=random_state,
+            device=dev,
+            progress=progress,
         )
         timings.update(t_approx)
         info["device"] = str(dev)
@@ -145,13 +155,22 @@ def kstar(
     dist = np.sqrt(sqd) if metric == "euclidean" else sqd / 2.0  # unit vectors: 1 - cos = d^2 / 2
     t0 = time.perf_counter()
     res = KStarResult.build(
-        k=k, censored=censored, labels=concept_labels[codes],
-        codes=codes, concept_labels=concept_labels, threshold=threshold,
+        k=k,
+        censored=censored,
+        labels=concept_labels[codes],
+        codes=codes,
+        concept_labels=concept_labels,
+        threshold=threshold,
         name=name if name is not None else method,
-        intruder=intruder, intruder_distance=dist, method=method, metric=metric,
-        reason=reason, n_neighbors=budget, timings=timings, info=info,
+        intruder=intruder,
+        intruder_distance=dist,
+        method=method,
+        metric=metric,
+        reason=reason,
+        n_neighbors=budget,
+        timings=timings,
+        info=info,
     )
     timings["tabulate"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - t_start
     return res
-

@@ -78,8 +78,16 @@ class KStarResult:
         table = concept_table(k, k_norm, censored, codes, concept_labels, threshold)
         summary = space_summary(table, k, k_norm, censored, threshold, name=name)
         return cls(
-            k=k, k_norm=k_norm, censored=censored, labels=np.asarray(labels), codes=codes,
-            concepts=table, summary=summary, threshold=threshold, name=name, **kw,
+            k=k,
+            k_norm=k_norm,
+            censored=censored,
+            labels=np.asarray(labels),
+            codes=codes,
+            concepts=table,
+            summary=summary,
+            threshold=threshold,
+            name=name,
+            **kw,
         )
 
     @property
@@ -109,7 +117,12 @@ class KStarResult:
 
     def _rebuild(self, *, threshold, name):
         table = concept_table(
-            self.k, self.k_norm, self.censored, self.codes, self.concepts.index.to_numpy(), threshold
+            self.k,
+            self.k_norm,
+            self.censored,
+            self.codes,
+            self.concepts.index.to_numpy(),
+            threshold,
         )
         summary = space_summary(table, self.k, self.k_norm, self.censored, threshold, name=name)
         return replace(self, concepts=table, summary=summary, threshold=threshold, name=name)
@@ -137,7 +150,11 @@ class KStarResult:
         idx = self.concepts.index
         n = len(idx)
         flat = self.codes[known] * n + self.codes[self.intruder[known]]
-        m = np.bincount(flat, minlength=n * n).reshape(n, n).astype(np.float64 if normalize else np.int64)
+        m = (
+            np.bincount(flat, minlength=n * n)
+            .reshape(n, n)
+            .astype(np.float64 if normalize else np.int64)
+        )
         if normalize:
             m = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
         return pd.DataFrame(m, index=idx.rename("concept"), columns=idx.rename("intruder_concept"))
@@ -155,4 +172,6 @@ class KStarResult:
 
     def _repr_html_(self) -> str:
         head = f"<p><code>{self.__repr__().replace('<', '&lt;').replace('>', '&gt;')}</code></p>"
-        return head + self.concepts.sort_values("skewness").to_html(float_format=lambda x: f"{x:.3f}")
+        return head + self.concepts.sort_values("skewness").to_html(
+            float_format=lambda x: f"{x:.3f}"
+        )

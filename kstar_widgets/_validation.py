@@ -95,7 +95,9 @@ def check_labels(labels, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
             f"labels has {arr.shape[0]} entries but features has {n_samples} rows; "
             "pass exactly one label per sample, in the same order."
         )
-    missing = pd.isna(arr) if arr.dtype == object or arr.dtype.kind == "f" else np.zeros(len(arr), bool)
+    missing = (
+        pd.isna(arr) if arr.dtype == object or arr.dtype.kind == "f" else np.zeros(len(arr), bool)
+    )
     if np.any(missing):
         bad = np.flatnonzero(missing)
         raise ValueError(
@@ -156,8 +158,10 @@ def check_n_neighbors(n_neighbors, n_samples: int) -> int | None:
 
 
 def check_threshold(threshold) -> float:
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not (
-        np.isfinite(threshold) and threshold >= 0
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, numbers.Real)
+        or not (np.isfinite(threshold) and threshold >= 0)
     ):
         raise ValueError(
             f"threshold={threshold!r} must be a finite number >= 0 (the paper uses 0.5): "

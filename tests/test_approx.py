@@ -10,7 +10,9 @@ import kstar_widgets as kw
 @pytest.fixture(scope="module")
 def imagenet_like():
     """300 concepts x 50 samples, d=128, concepts of different spreads and island counts."""
-    x, y = kw.synthetic.concept_space(n_concepts=300, per_concept=50, dim=128, separation=2.0, random_state=0)
+    x, y = kw.synthetic.concept_space(
+        n_concepts=300, per_concept=50, dim=128, separation=2.0, random_state=0
+    )
     exact = kw.kstar(x, y, method="exact", progress=False)
     approx = kw.kstar(x, y, method="approx", random_state=0, progress=False)
     return x, y, exact, approx
@@ -42,12 +44,17 @@ def test_censoring_is_reported_and_exact_when_the_list_holds_the_concept():
     rng = np.random.default_rng(1)
     # two far, tight concepts of 40 and one of 5: with K=10 the big ones are censored,
     # the small one's list holds all its 4 other samples, so k* = 5 exactly
-    x = np.vstack([rng.normal(0, 0.1, (40, 6)), rng.normal(50, 0.1, (40, 6)), rng.normal(-50, 0.1, (5, 6))])
+    x = np.vstack(
+        [rng.normal(0, 0.1, (40, 6)), rng.normal(50, 0.1, (40, 6)), rng.normal(-50, 0.1, (5, 6))]
+    )
     y = np.repeat([0, 1, 2], [40, 40, 5])
     res = kw.kstar(x, y, method="approx", n_neighbors=10, random_state=0, progress=False)
     assert res.censored[:80].all() and (res.k[:80] == 11).all()
     assert not res.censored[80:].any() and (res.k[80:] == 5).all()
-    assert res.concepts.loc[0, "censored_share"] == 1.0 and res.concepts.loc[2, "censored_share"] == 0.0
+    assert (
+        res.concepts.loc[0, "censored_share"] == 1.0
+        and res.concepts.loc[2, "censored_share"] == 0.0
+    )
     assert res.summary["censored_share"] == pytest.approx(80 / 85)
     assert (res.intruder[:80] == -1).all()
     k_ref, _ = brute_force_kstar(x, y)

@@ -8,8 +8,15 @@ import kstar_widgets as kw
 
 @pytest.fixture(scope="module")
 def pair():
-    x, y = kw.synthetic.concept_space(n_concepts=8, per_concept=40, dim=10, islands=(3, 3),
-                                      spread=(1.0, 1.0), separation=1.0, random_state=5)
+    x, y = kw.synthetic.concept_space(
+        n_concepts=8,
+        per_concept=40,
+        dim=10,
+        islands=(3, 3),
+        spread=(1.0, 1.0),
+        separation=1.0,
+        random_state=5,
+    )
     a = kw.kstar(x, y, method="exact", progress=False, name="mixed")
     moved = x.copy()
     moved[y == 0] = moved[y == 0] * 0.05 + 100.0  # concept 0 becomes one tight, far island
@@ -33,7 +40,10 @@ def test_compare_finds_the_concept_that_changed(pair):
     assert a.concepts.loc[0, "pattern"] == "Fractured"
     assert b.concepts.loc[0, "pattern"] == "Clustered"
     assert 0 in c.changed.index
-    assert c.concepts.loc[0, "skewness_diff"] == b.concepts.loc[0, "skewness"] - a.concepts.loc[0, "skewness"]
+    assert (
+        c.concepts.loc[0, "skewness_diff"]
+        == b.concepts.loc[0, "skewness"] - a.concepts.loc[0, "skewness"]
+    )
     assert c.kstar_agreement == pytest.approx(np.mean(a.k == b.k))
     assert c.kstar_agreement < 1.0
     assert c.confusion.loc["Fractured", "Clustered"] >= 1

@@ -27,7 +27,9 @@ def tied_spaces(draw):
     n = draw(st.integers(3, 80))
     d = draw(st.integers(1, 5))
     hi = draw(st.sampled_from([1, 2, 4, 16]))
-    x = draw(st.lists(st.lists(st.integers(-hi, hi), min_size=d, max_size=d), min_size=n, max_size=n))
+    x = draw(
+        st.lists(st.lists(st.integers(-hi, hi), min_size=d, max_size=d), min_size=n, max_size=n)
+    )
     n_concepts = draw(st.integers(2, 5))
     kind = draw(st.sampled_from(["int", "str"]))
     codes = draw(st.lists(st.integers(0, n_concepts - 1), min_size=n, max_size=n))
@@ -73,7 +75,9 @@ def test_exact_duplicates_same_and_cross_concept(small_blocks):
     base = rng.normal(size=(60, 12))
     labels = np.repeat([0, 1, 2], 20)
     x = np.vstack([base, base[:10], base[25:35]])  # same-concept duplicates ...
-    lab = np.concatenate([labels, labels[:10], (labels[25:35] + 1) % 3])  # ... and cross-concept ones
+    lab = np.concatenate(
+        [labels, labels[:10], (labels[25:35] + 1) % 3]
+    )  # ... and cross-concept ones
     for metric in ("euclidean", "cosine"):
         res = assert_matches_brute_force(x, lab, metric)
         cross = np.r_[25:35, 70:80]
@@ -101,7 +105,12 @@ def test_input_kinds_give_identical_results(digits):
 
     x, y = digits
     ref = kw.kstar(x, y, method="exact", progress=False).k
-    for feats in (x.astype(np.float64), x.astype(np.int64), torch.from_numpy(x), torch.from_numpy(x).half()):
+    for feats in (
+        x.astype(np.float64),
+        x.astype(np.int64),
+        torch.from_numpy(x),
+        torch.from_numpy(x).half(),
+    ):
         np.testing.assert_array_equal(kw.kstar(feats, y, method="exact", progress=False).k, ref)
     strings = np.array([f"digit {v}" for v in y])
     res = kw.kstar(x, strings, method="exact", progress=False)

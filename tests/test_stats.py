@@ -23,8 +23,15 @@ def test_skewness_matches_scipy_biased_fisher_pearson(digits):
 
 @pytest.mark.parametrize(
     ("skew", "pattern"),
-    [(0.51, "Fractured"), (0.5, "Overlapped"), (-0.5, "Overlapped"), (-0.51, "Clustered"),
-     (np.inf, "Fractured"), (-np.inf, "Clustered"), (np.nan, "Undefined")],
+    [
+        (0.51, "Fractured"),
+        (0.5, "Overlapped"),
+        (-0.5, "Overlapped"),
+        (-0.51, "Clustered"),
+        (np.inf, "Fractured"),
+        (-np.inf, "Clustered"),
+        (np.nan, "Undefined"),
+    ],
 )
 def test_patterns_at_the_threshold(skew, pattern):
     assert kw.classify([skew], 0.5)[0] == pattern
@@ -57,13 +64,15 @@ def test_small_concepts_stay_in_the_table_flagged():
 
 def test_synthetic_patterns_are_recovered():
     """Separate tight concepts are Clustered; concepts in islands mixed among others fracture."""
-    x, y = kw.synthetic.concept_space(n_concepts=20, per_concept=30, dim=16, islands=(1, 1),
-                                      spread=(0.1, 0.1), separation=5.0)
+    x, y = kw.synthetic.concept_space(
+        n_concepts=20, per_concept=30, dim=16, islands=(1, 1), spread=(0.1, 0.1), separation=5.0
+    )
     res = kw.kstar(x, y, method="exact", progress=False)
     assert (res.concepts["pattern"] == "Clustered").all()
     assert res.summary["share_clustered"] == 1.0
-    x2, y2 = kw.synthetic.concept_space(n_concepts=20, per_concept=30, dim=16, islands=(6, 6),
-                                        spread=(1.0, 1.0), separation=1.0)
+    x2, y2 = kw.synthetic.concept_space(
+        n_concepts=20, per_concept=30, dim=16, islands=(6, 6), spread=(1.0, 1.0), separation=1.0
+    )
     res2 = kw.kstar(x2, y2, method="exact", progress=False)
     assert res2.summary["share_fractured"] > 0.8
     assert res2.summary["mean_skewness"] > 0.5

@@ -12,7 +12,13 @@ Y = np.repeat([0, 1], 10)
 @pytest.mark.parametrize(
     ("features", "labels", "kwargs", "error", "match"),
     [
-        (np.where(np.arange(60).reshape(20, 3) == 7, np.nan, X), Y, {}, ValueError, "NaN or inf.*rows: \\[2\\]"),
+        (
+            np.where(np.arange(60).reshape(20, 3) == 7, np.nan, X),
+            Y,
+            {},
+            ValueError,
+            "NaN or inf.*rows: \\[2\\]",
+        ),
         (np.where(np.arange(60).reshape(20, 3) == 7, np.inf, X), Y, {}, ValueError, "NaN or inf"),
         (X, Y[:-1], {}, ValueError, "19 entries but features has 20 rows"),
         (X[:, 0], Y, {}, ValueError, "must be 2-d.*reshape"),
@@ -21,7 +27,13 @@ Y = np.repeat([0, 1], 10)
         (np.empty((5, 0)), [0, 0, 1, 1, 1], {}, ValueError, "empty"),
         (X, np.zeros(20), {}, ValueError, "at least 2 concepts"),
         (X, np.where(np.arange(20) == 3, np.nan, Y), {}, ValueError, "missing value.*index 3"),
-        (X, np.array([None, *["a"] * 9, *["b"] * 10], dtype=object), {}, ValueError, "missing value"),
+        (
+            X,
+            np.array([None, *["a"] * 9, *["b"] * 10], dtype=object),
+            {},
+            ValueError,
+            "missing value",
+        ),
         (X, Y.reshape(10, 2), {}, ValueError, "labels must be 1-d"),
         (X, np.eye(2)[Y], {}, ValueError, "labels must be 1-d"),
         (X, Y + 0.5, {}, ValueError, "non-integer floats"),
@@ -36,7 +48,13 @@ Y = np.repeat([0, 1], 10)
         (X, Y, {"threshold": -0.1}, ValueError, "threshold"),
         (X, Y, {"random_state": "seed"}, TypeError, "random_state"),
         (X, Y, {"device": "tpu"}, ValueError, "not a torch device"),
-        (np.vstack([X[:19], np.zeros((1, 3))]), Y, {"metric": "cosine"}, ValueError, "all-zero vectors.*\\[19\\]"),
+        (
+            np.vstack([X[:19], np.zeros((1, 3))]),
+            Y,
+            {"metric": "cosine"},
+            ValueError,
+            "all-zero vectors.*\\[19\\]",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(features, labels, kwargs, error, match):

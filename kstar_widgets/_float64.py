@@ -1,0 +1,92 @@
+"""Float64 ground truth for the borderline cases, and the float32 rounding bound.
+
+The engines compare float32 products; whatever rounding cannot settle is
+recomputed here exactly as the brute-force reference does, ``sum((r_q - r_p)**2)``
+over float64 rows (raw rows, or unit rows for cosine), so the result equals the
+reference sample for sample, ties included.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+U32 = 2.0**-24
+U64 = 2.0**-53
+
+
+class ReferenceRows:
+    """The float64 vectors the reference compares: raw rows, or unit rows for cosine."""
+
+    def __init__(self, features: np.ndarray, norms: np.ndarray | None = None):
+        self.features = features
+        self.norms = norms
+
+    def rows(self, idx) -> np.ndarray:
+        r = self.features[idx].astype(np.float64)
+        if self.norms is not None:
+            r = r / self.norms[idx, None]
+        return r
+
+    def sqdist(self, i: int, js: np.ndarray) -> np.ndarray:
+        """Float64 squared distances from row i to rows js, as the reference computes them."""
+        return ((self.rows(js) - self.rows(i)) ** 2).sum(axis=1)
+
+    def pair_sqdist(self, i: np.ndarray, j: np.ndarray, chunk: int = 16384) -> np.ndarray:
+        out = np.empty(len(i))
+        for s in range(0, len(i), chunk):
+            out[s : s + chunk] = (
+                (self.rows(j[s : s + chunk]) - self.rows(i[s : s + chunk])) ** 2
+            ).sum(1)
+        return out
+
+
+def centred_float32(ref: ReferenceRows, order: np.ndarray, chunk: int = 8192):
+    """Rows in concept order, centred in float64 and rounded to float32.
+
+    Centring keeps |w|^2 small next to the distances, which keeps the rounding
+    band narrow (ReLU features sit far from the origin).
+    Returns (w, slack): slack bounds the float64 centring error per row.
+    """
+    n, d = ref.features.shape
+    mean = np.zeros(d)
+    for s in range(0, n, chunk):
+        mean += ref.rows(np.arange(s, min(n, s + chunk))).sum(axis=0)
+    mean /= n
+    w = np.empty((n, d), dtype=np.float32)
+    raw_norm = np.empty(n)
+    for s in range(0, n, chunk):
+        r = ref.rows(order[s : s + chunk])
+        raw_norm[s : s + chunk] = np.linalg.norm(r, axis=1)
+        w[s : s + chunk] = r - mean
+    slack = 4 * U64 * (raw_norm + np.linalg.norm(mean))
+    return w, slack
+
+
+def rounding_bound(a: np.ndarray, slack: np.ndarray, d: int) -> np.ndarray:
+    """e_p with |S~[p, q] - (d64(p, q) - |w_p|^2)| <= e_p for every q.
+
+    a: |w| per row (float32 centred rows); slack: float64 centring error per row.
+    Terms, times (a_p + a_q)^2 <= (a_p + a_max)^2: the float32 product with C
+    initialised to |w_q|^2, gamma_d 2 a_p a_q + u |S| <= (d/2 + 1) u (a_p + a_q)^2;
+    rounding |w_q|^2 to float32 (u); rounding the rows to float32 (2u); the float64
+    reference's own sum (gamma_{d+2} in binary64); 5% on top covers (1 + d u) and
+    the rounding of f~ +- margin in float32.
+    """
+    c1 = 1.05 * ((d / 2 + 6) * U32 + 4 * (d + 2) * U64)
+    return c1 * (a + a.max()) ** 2 + 2 * (slack + slack.max()) * (a + a.max()) + 1e-300
+
+
+def nearest_foreign(ref, order, p_sorted, cand):
+    """Float64 nearest foreign distance per ambiguous row; ties go to the lowest sample index.
+
+    cand: (m, 2) int array of (position in p_sorted, sorted column) candidate pairs.
+    """
+    rows, cols = cand[:, 0], order[cand[:, 1]]
+    d64 = ref.pair_sqdist(order[p_sorted[rows]], cols)
+    pick = np.lexsort((cols, d64, rows))
+    first = pick[np.r_[True, rows[pick][1:] != rows[pick][:-1]]]
+    nearest = np.empty(len(p_sorted))
+    nearest[rows[first]] = d64[first]
+    intruder_sorted = np.empty(len(p_sorted), dtype=np.int64)
+    intruder_sorted[rows[first]] = cand[first, 1]
+    return nearest, intruder_sorted

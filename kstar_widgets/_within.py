@@ -1,0 +1,52 @@
+"""Count same-concept samples closer than a given distance, exactly (approx verification)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._device import full_precision_matmul, work_budget
+from ._float64 import U32, ReferenceRows, centred_float32, rounding_bound
+
+
+def count_closer_within(
+    ref: ReferenceRows, members: np.ndarray, thr: np.ndarray, *, device
+) -> np.ndarray:
+    """For each p in members: #{q in members, q != p : d64(p, q) < thr[p]} (squared, float64).
+
+    The same float32-then-float64 scheme as exact_kstar, restricted to one concept.
+    """
+    import torch
+
+    m = len(members)
+    if m < 2:
+        return np.zeros(m, dtype=np.int64)
+    sub = ReferenceRows(ref.features[members], None if ref.norms is None else ref.norms[members])
+    w_np, slack = centred_float32(sub, np.arange(m))
+    w = torch.from_numpy(w_np).to(device)
+    sq64 = torch.linalg.vector_norm(w.double(), dim=1).pow(2)
+    sq = sq64.to(torch.float32)
+    sq64 = sq64.cpu().numpy()
+    t64 = thr - sq64  # threshold in the units of S = |w_q|^2 - 2 w_p.w_q
+    e = rounding_bound(np.sqrt(sq64), slack, w_np.shape[1])
+    e = e + 2 * U32 * np.abs(np.where(np.isfinite(t64), t64, 0))
+    t = torch.from_numpy(t64).to(device=device, dtype=torch.float32)
+    e_t = torch.from_numpy(2 * e).to(device=device, dtype=torch.float32)
+    counts = np.empty(m, dtype=np.int64)
+    block = int(min(max(work_budget(device) // (12 * m), 16), m))
+    with torch.inference_mode(), full_precision_matmul():
+        for r0 in range(0, m, block):
+            r1 = min(m, r0 + block)
+            s = torch.addmm(sq[None, :], w[r0:r1], w.T, beta=1.0, alpha=-2.0)
+            rows = torch.arange(r1 - r0, device=device)
+            s[rows, rows + r0] = float("inf")
+            lo_t, hi_t = (t[r0:r1] - e_t[r0:r1])[:, None], (t[r0:r1] + e_t[r0:r1])[:, None]
+            below = s < lo_t
+            cnt = below.sum(dim=1).cpu().numpy()
+            unsure = (s <= hi_t) & ~below
+            uns = torch.nonzero(unsure).cpu().numpy()
+            if len(uns):
+                p = r0 + uns[:, 0]
+                closer = sub.pair_sqdist(p, uns[:, 1]) < thr[p]
+                cnt += np.bincount(uns[:, 0], weights=closer, minlength=r1 - r0).astype(np.int64)
+            counts[r0:r1] = cnt
+    return counts
