@@ -20,7 +20,13 @@ from __future__ import annotations
 import numpy as np
 
 from ._device import full_precision_matmul, work_budget
-from ._float64 import ReferenceRows, centred_float32, nearest_foreign, rounding_bound
+from ._float64 import (
+    ReferenceRows,
+    centred_float32,
+    nearest_foreign,
+    rounding_bound,
+    squared_norms64,
+)
 from ._progress import progress_bar
 
 
@@ -54,8 +60,9 @@ def exact_kstar(features, codes, *, norms=None, device, progress=True):
 
     w_np, slack = centred_float32(ref, order)
     w = torch.from_numpy(w_np).to(device)
-    sq = torch.linalg.vector_norm(w.double(), dim=1).pow(2).to(torch.float32)
-    a = torch.sqrt(sq.double()).cpu().numpy()
+    sq64 = squared_norms64(w_np)  # on the host: MPS has no float64
+    sq = torch.from_numpy(sq64.astype(np.float32)).to(device)
+    a = np.sqrt(sq64)
     e_all_t = torch.from_numpy(2 * rounding_bound(a, slack, d)).to(
         device=device, dtype=torch.float32
     )

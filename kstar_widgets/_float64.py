@@ -62,6 +62,16 @@ def centred_float32(ref: ReferenceRows, order: np.ndarray, chunk: int = 8192):
     return w, slack
 
 
+def squared_norms64(w: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    """|w|^2 per row of a float32 array, accumulated in float64."""
+    out = np.empty(len(w))
+    for s in range(0, len(w), chunk):
+        out[s : s + chunk] = np.einsum(
+            "ij,ij->i", w[s : s + chunk], w[s : s + chunk], dtype=np.float64
+        )
+    return out
+
+
 def rounding_bound(a: np.ndarray, slack: np.ndarray, d: int) -> np.ndarray:
     """e_p with |S~[p, q] - (d64(p, q) - |w_p|^2)| <= e_p for every q.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._device import full_precision_matmul, work_budget
-from ._float64 import U32, ReferenceRows, centred_float32, rounding_bound
+from ._float64 import U32, ReferenceRows, centred_float32, rounding_bound, squared_norms64
 
 
 def count_closer_within(
@@ -23,9 +23,8 @@ def count_closer_within(
     sub = ReferenceRows(ref.features[members], None if ref.norms is None else ref.norms[members])
     w_np, slack = centred_float32(sub, np.arange(m))
     w = torch.from_numpy(w_np).to(device)
-    sq64 = torch.linalg.vector_norm(w.double(), dim=1).pow(2)
-    sq = sq64.to(torch.float32)
-    sq64 = sq64.cpu().numpy()
+    sq64 = squared_norms64(w_np)
+    sq = torch.from_numpy(sq64.astype(np.float32)).to(device)
     t64 = thr - sq64  # threshold in the units of S = |w_q|^2 - 2 w_p.w_q
     e = rounding_bound(np.sqrt(sq64), slack, w_np.shape[1])
     e = e + 2 * U32 * np.abs(np.where(np.isfinite(t64), t64, 0))
