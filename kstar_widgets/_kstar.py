@@ -130,9 +130,9 @@ def kstar(
     if method == "exact":
         from ._exact import exact_kstar
 
-        k, intruder, sqd, n_resolved = exact_kstar(
-            x, codes, norms=norms, device=dev, progress=progress
-        )
+        # a bar only where the wait is noticeable (about half a second or more)
+        show = progress and n * n * d > 5e10
+        k, intruder, sqd, n_resolved = exact_kstar(x, codes, norms=norms, device=dev, progress=show)
         censored = np.zeros(n, dtype=bool)
         timings["exact"] = time.perf_counter() - t0
         info = {"rows_settled_in_float64": n_resolved, "device": str(dev)}

@@ -161,3 +161,13 @@ def test_single_and_pair_samples_per_concept(n_per):
     x = rng.normal(size=(3 * n_per, 3))
     y = np.repeat([0, 1, 2], n_per)
     assert_matches_brute_force(x, y)
+
+
+def test_one_huge_concept_among_tiny_ones(small_blocks):
+    """A concept cut across many blocks next to concepts of 1, 2 and 3 samples."""
+    rng = np.random.default_rng(5)
+    x = np.round(rng.normal(size=(1506, 6)) * 2)  # rounded: ties and duplicates
+    y = np.array(["huge"] * 1500 + ["one"] + ["two"] * 2 + ["three"] * 3)
+    res = assert_matches_brute_force(x, y)
+    assert res.concepts.loc["huge", "n"] == 1500
+    assert res.concepts.loc["one", "note"].startswith("fewer than")
