@@ -102,6 +102,8 @@ def kstar(
     >>> res.concepts["pattern"].tolist()
     ['Clustered', 'Clustered']
     """
+    import torch  # noqa: F401  (its one-off import, ~4 s cold, is not part of the timings)
+
     from ._device import resolve_device
 
     t_start = time.perf_counter()
