@@ -25,7 +25,8 @@ def make_space(n, dim, n_concepts, seed=0):
     rng = np.random.default_rng(seed)
     y = np.arange(n) % n_concepts
     x = np.empty((n, dim), dtype=np.float32)
-    centres = rng.standard_normal((n_concepts, dim), dtype=np.float32) * 0.6
+    # centres close enough that concepts overlap in 512-d, as real embeddings do
+    centres = rng.standard_normal((n_concepts, dim), dtype=np.float32) * 0.3
     for s in range(0, n, 50_000):
         e = min(n, s + 50_000)
         x[s:e] = centres[y[s:e]] + rng.standard_normal((e - s, dim), dtype=np.float32)
