@@ -62,17 +62,46 @@ def concept_space(
     return features, labels
 
 
-def pattern_space(kind, *, n_others=4, per_concept=60, dim=2, separation=4.0, spread=1.0, n_islands=4, random_state=0):
+def pattern_space(
+    kind,
+    *,
+    n_others=4,
+    per_concept=60,
+    dim=2,
+    separation=4.0,
+    spread=1.0,
+    n_islands=4,
+    random_state=0,
+):
     """A concept "target" built to show one pattern, among ``n_others`` other concepts.
+
+    The constructions hold in 2-D and in high dimension alike, because they rest
+    on which cloud a point sits in, not on distances between clouds:
+
+    - clustered: one tight island far from the others: every target sample has
+      all of its concept closer than any other concept (k* = n_c, Γ = -inf).
+    - fractured: ``n_islands`` islands, each sitting inside another concept's
+      cloud with that cloud's spread: most target samples have a foreign nearest
+      neighbour (k* = 1), a few find one or two of their own first (Γ > 0).
+    - overlapped: half the target shares another concept's cloud (k* near 1),
+      half forms an island of its own (k* = n_c / 2): neither low nor high k*
+      dominates, so Γ is near 0.
 
     Parameters
     ----------
     kind : {"clustered", "overlapped", "fractured"}
-        clustered: one tight island away from the others; overlapped: one wide
-        island over the others' region; fractured: ``n_islands`` small islands
-        scattered among the others.
-    n_others, per_concept, dim, separation, spread, n_islands, random_state
-        Shape and geometry of the space.
+    n_others : int, default=4
+        Other concepts, each a Gaussian cloud.
+    per_concept : int, default=60
+        Samples per concept.
+    dim : int, default=2
+    separation : float, default=4.0
+        Standard deviation of the other concepts' centres.
+    spread : float, default=1.0
+        Standard deviation within the other concepts' clouds.
+    n_islands : int, default=4
+        Islands of a fractured target.
+    random_state : int, default=0
 
     Returns
     -------
@@ -81,29 +110,34 @@ def pattern_space(kind, *, n_others=4, per_concept=60, dim=2, separation=4.0, sp
 
     Examples
     --------
+    >>> import kstar_widgets as kw
     >>> from kstar_widgets.synthetic import pattern_space
-    >>> x, y = pattern_space("fractured", random_state=1)
-    >>> x.shape[1], (y == "target").sum()
-    (2, 60)
+    >>> x, y = pattern_space("overlapped", dim=32, random_state=1)
+    >>> x.shape, int((y == "target").sum())
+    ((300, 32), 60)
+    >>> kw.kstar(x, y, progress=False).concepts.loc["target", "pattern"]
+    'Overlapped'
     """
     if kind not in ("clustered", "overlapped", "fractured"):
         raise ValueError(f"kind={kind!r}; use 'clustered', 'overlapped' or 'fractured'.")
+    if n_others < 1 or per_concept < 4 or dim < 1 or n_islands < 1:
+        raise ValueError("need n_others >= 1, per_concept >= 4, dim >= 1 and n_islands >= 1.")
     rng = np.random.default_rng(random_state)
     others_c = rng.normal(0.0, separation, size=(n_others, dim))
     parts = [c + rng.normal(0.0, spread, size=(per_concept, dim)) for c in others_c]
     labels = [f"other-{i}" for i in range(n_others) for _ in range(per_concept)]
+    # away from every other cloud: 3 separations plus a few cloud radii along axis 0
+    far = others_c.mean(axis=0) + (3.0 * separation + 4.0 * spread * np.sqrt(dim)) * np.eye(dim)[0]
     if kind == "clustered":
-        far = others_c.mean(axis=0) + 3.0 * separation * np.eye(dim)[0]
         target = far + rng.normal(0.0, 0.5 * spread, size=(per_concept, dim))
     elif kind == "overlapped":
-        # half inside another concept's region, half beside it: k* from 1 to n_c
-        host = others_c[0] + spread * np.eye(dim)[0] * 1.5
-        target = host + rng.normal(0.0, spread, size=(per_concept, dim))
+        half = per_concept // 2
+        inside = others_c[0] + rng.normal(0.0, spread, size=(half, dim))
+        apart = far + rng.normal(0.0, 0.5 * spread, size=(per_concept - half, dim))
+        target = np.vstack([inside, apart])
     else:
-        # islands sit next to other concepts' centres, a little off them
-        hosts = others_c[rng.integers(0, n_others, size=n_islands)]
-        centres = hosts + rng.normal(0.0, 1.5 * spread, size=(n_islands, dim))
+        hosts = others_c[np.arange(n_islands) % n_others]
         which = rng.integers(0, n_islands, size=per_concept)
-        target = centres[which] + rng.normal(0.0, 0.3 * spread, size=(per_concept, dim))
+        target = hosts[which] + rng.normal(0.0, spread, size=(per_concept, dim))
     features = np.vstack([*parts, target]).astype(np.float32)
     return features, np.array(labels + ["target"] * per_concept)
