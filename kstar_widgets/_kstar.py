@@ -17,19 +17,20 @@ from ._validation import (
     check_threshold,
 )
 
-# Rough rates on a 2-core CPU (shared/FACTS.md): float32 GEMM at ~140 GFLOP/s, of
-# which the exact pass reaches most; pynndescent ~20 s for 50k x 512 at K=64 plus
-# ~50 s of numba compilation on first use in a process.
-_CPU_FLOPS = 1.0e11
-_GPU_FLOPS = 2.0e13
+# Rough rates on a 2-core CPU (shared/FACTS.md, benchmarks/bench_exact.py): the
+# exact pass (symmetric, about n^2*d multiply-adds with its scans) does 40,000 x 512
+# in ~16 s, i.e. ~5e10 n^2*d per second; pynndescent ~20 s for 50k x 512 at K=64
+# plus ~50 s of numba compilation on first use in a process.
+_CPU_RATE = 5.0e10
+_GPU_RATE = 1.0e13
 
 
 def _choose_method(n, d, k_budget, device) -> tuple[str, str]:
     """Pick exact or approx by estimated seconds on this device; say why."""
     from . import _approx
 
-    flops = _GPU_FLOPS if device.type == "cuda" else _CPU_FLOPS
-    t_exact = 2.0 * n * n * d / flops
+    rate = _GPU_RATE if device.type == "cuda" else _CPU_RATE
+    t_exact = n * n * d / rate
     t_approx = 20.0 * (n / 5e4) * (np.log(n) / np.log(5e4)) * np.sqrt(d / 512) * (k_budget / 64)
     if not _approx._COMPILED:
         t_approx += 50.0

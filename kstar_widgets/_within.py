@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._device import full_precision_matmul, work_budget
+from ._exact import settled_counts, sure_and_unsure
 from ._float64 import U32, ReferenceRows, centred_float32, rounding_bound, squared_norms64
 
 
@@ -38,14 +39,9 @@ def count_closer_within(
             s = torch.addmm(sq[None, :], w[r0:r1], w.T, beta=1.0, alpha=-2.0)
             rows = torch.arange(r1 - r0, device=device)
             s[rows, rows + r0] = float("inf")
-            lo_t, hi_t = (t[r0:r1] - e_t[r0:r1])[:, None], (t[r0:r1] + e_t[r0:r1])[:, None]
-            below = s < lo_t
-            cnt = below.sum(dim=1).cpu().numpy()
-            unsure = (s <= hi_t) & ~below
-            uns = torch.nonzero(unsure).cpu().numpy()
-            if len(uns):
-                p = r0 + uns[:, 0]
-                closer = sub.pair_sqdist(p, uns[:, 1]) < thr[p]
-                cnt += np.bincount(uns[:, 0], weights=closer, minlength=r1 - r0).astype(np.int64)
+            sure, unsure = sure_and_unsure(s, t[r0:r1], e_t[r0:r1])
+            cnt = sure.cpu().numpy()
+            p = np.arange(r0, r1)
+            cnt += settled_counts(sub, p, np.arange(m), torch.nonzero(unsure).cpu().numpy(), thr[p])
             counts[r0:r1] = cnt
     return counts
