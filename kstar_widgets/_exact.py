@@ -240,8 +240,8 @@ def _count_band(band, r0, r1, lo, space, best):
     slot[settle] = torch.arange(len(settle), device=band.device)
     # foreign candidates within rounding of d_foreign: from the running list, or
     # from the full row when every entry of the list is that close
-    crowded = settle[best.values[r0 + settle, -1] <= thr[settle]]
-    listed = settle[best.values[r0 + settle, -1] > thr[settle]]
+    full = best.values[r0 + settle, -1] <= thr[settle]
+    crowded, listed = settle[full], settle[~full]
     near = torch.nonzero(best.values[r0 + listed] <= thr[listed, None])
     cand = [
         torch.stack([slot[listed[near[:, 0]]], best.cols[r0 + listed[near[:, 0]], near[:, 1]]], 1)
