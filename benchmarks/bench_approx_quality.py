@@ -37,7 +37,7 @@ def main(argv=None):
     )
     args = ap.parse_args(argv)
     if args.no_verify:
-        import kstar_widgets._approx as approx
+        import kstar_widgets.engines.approx as approx
 
         approx.VERIFY_MAX_PAIRS = 0
     kw.kstar(

@@ -12,6 +12,7 @@ from ._compare import Comparison, compare
 from ._kstar import kstar
 from ._result import KStarResult
 from ._stats import PATTERNS, classify
+from ._warnings import DegenerateSpaceWarning
 
 __version__ = "0.1.0"
 
@@ -28,6 +29,7 @@ _LAZY = {
 __all__ = [
     "PATTERNS",
     "Comparison",
+    "DegenerateSpaceWarning",
     "Features",
     "KStarResult",
     "__version__",

@@ -8,7 +8,6 @@ import numpy as np
 
 from ._result import KStarResult
 from ._validation import (
-    check_cosine_rows,
     check_features,
     check_labels,
     check_method,
@@ -16,30 +15,8 @@ from ._validation import (
     check_n_neighbors,
     check_threshold,
 )
-
-# Rough rates on a 2-core CPU (shared/FACTS.md, benchmarks/bench_exact.py): the
-# exact pass (symmetric, about n^2*d multiply-adds with its scans) does 40,000 x 512
-# in ~16 s, i.e. ~5e10 n^2*d per second; pynndescent ~20 s for 50k x 512 at K=64
-# plus ~50 s of numba compilation on first use in a process.
-_CPU_RATE = 5.0e10
-_GPU_RATE = 1.0e13
-
-
-def _choose_method(n, d, k_budget, device) -> tuple[str, str]:
-    """Pick exact or approx by estimated seconds on this device; say why."""
-    from . import _approx
-
-    rate = _GPU_RATE if device.type == "cuda" else _CPU_RATE
-    t_exact = n * n * d / rate
-    t_approx = 20.0 * (n / 5e4) * (np.log(n) / np.log(5e4)) * np.sqrt(d / 512) * (k_budget / 64)
-    if not _approx._COMPILED:
-        t_approx += 50.0
-    if t_exact <= t_approx:
-        return (
-            "exact",
-            f"auto: exact (est. {t_exact:.1f} s) is not slower than approx (est. {t_approx:.1f} s)",
-        )
-    return "approx", f"auto: approx (est. {t_approx:.1f} s) beats exact (est. {t_exact:.1f} s)"
+from ._warnings import warn_if_degenerate
+from .engines import Metric, Problem, choose_engine, default_n_neighbors, get_engine
 
 
 def kstar(
@@ -61,7 +38,7 @@ def kstar(
     neighbour from another concept; a same-concept sample exactly as far as that
     neighbour does not count (the other concept wins ties). The skewness of each
     concept's normalised k* names its pattern: Fractured (> threshold),
-    Clustered (< -threshold) or Overlapped. See METHOD.md.
+    Clustered (< -threshold) or Overlapped. See docs/method.md.
 
     Parameters
     ----------
@@ -105,75 +82,63 @@ def kstar(
     """
     import torch  # noqa: F401  (its one-off import, ~4 s cold, is not part of the timings)
 
-    from ._device import resolve_device
-
     t_start = time.perf_counter()
-    method = check_method(method)
-    metric = check_metric(metric)
     threshold = check_threshold(threshold)
-    x = check_features(features)
-    codes, concept_labels = check_labels(labels, len(x))
-    n, d = x.shape
-    k_budget = check_n_neighbors(n_neighbors, n)
-    if random_state is not None and not isinstance(random_state, (int, np.integer)):
-        raise TypeError(f"random_state must be an int or None, got {random_state!r}.")
-    dev = resolve_device(device)
-    norms = check_cosine_rows(x) if metric == "cosine" else None
-    sizes = np.bincount(codes)
-    if k_budget is None:
-        from ._approx import default_n_neighbors
-
-        k_budget = default_n_neighbors(sizes, n)
+    problem, concept_labels = _problem(
+        features, labels, method, metric, n_neighbors, random_state, device
+    )
     if method == "auto":
-        method, reason = _choose_method(n, d, k_budget, dev)
+        engine, reason = choose_engine(problem)
     else:
-        reason = f"method={method!r} was asked for"
+        engine, reason = get_engine(method), f"method={method!r} was asked for"
     timings = {"validate": time.perf_counter() - t_start}
-    t0 = time.perf_counter()
-    if method == "exact":
-        from ._exact import exact_kstar
-
-        # a bar only where the wait is noticeable (about half a second or more)
-        show = progress and n * n * d > 5e10
-        k, intruder, sqd, n_resolved = exact_kstar(x, codes, norms=norms, device=dev, progress=show)
-        censored = np.zeros(n, dtype=bool)
-        timings["exact"] = time.perf_counter() - t0
-        info = {"rows_settled_in_float64": n_resolved, "device": str(dev)}
-        budget = None
-    else:
-        from ._approx import approx_kstar
-
-        k, censored, intruder, sqd, t_approx, info = approx_kstar(
-            x,
-            codes,
-            norms=norms,
-            n_neighbors=k_budget,
-            random_state=random_state,
-            device=dev,
-            progress=progress,
-        )
-        timings.update(t_approx)
-        info["device"] = str(dev)
-        budget = k_budget
-    dist = np.sqrt(sqd) if metric == "euclidean" else sqd / 2.0  # unit vectors: 1 - cos = d^2 / 2
+    out = engine.run(problem, progress=progress)
+    timings.update(out.timings)
+    warn_if_degenerate(problem, out)
     t0 = time.perf_counter()
     res = KStarResult.build(
-        k=k,
-        censored=censored,
-        labels=concept_labels[codes],
-        codes=codes,
+        k=out.k,
+        censored=out.censored,
+        labels=concept_labels[problem.codes],
+        codes=problem.codes,
         concept_labels=concept_labels,
         threshold=threshold,
-        name=name if name is not None else method,
-        intruder=intruder,
-        intruder_distance=dist,
-        method=method,
-        metric=metric,
+        name=name if name is not None else engine.name,
+        intruder=out.intruder,
+        intruder_distance=problem.metric.distance(out.intruder_sqdist),
+        method=engine.name,
+        metric=problem.metric.name,
         reason=reason,
-        n_neighbors=budget,
+        n_neighbors=out.n_neighbors,
         timings=timings,
-        info=info,
+        info={**out.info, "device": str(problem.device)},
     )
     timings["tabulate"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - t_start
     return res
+
+
+def _problem(features, labels, method, metric, n_neighbors, random_state, device):
+    """Validate the inputs at the boundary; returns (the engines' Problem, concept labels)."""
+    from ._device import resolve_device
+
+    check_method(method)
+    check_metric(metric)
+    x = check_features(features)
+    codes, concept_labels = check_labels(labels, len(x))
+    k_budget = check_n_neighbors(n_neighbors, len(x))
+    if random_state is not None and not isinstance(random_state, (int, np.integer)):
+        raise TypeError(f"random_state must be an int or None, got {random_state!r}.")
+    dev = resolve_device(device)
+    metric_ = Metric.build(metric, x)
+    if k_budget is None:
+        k_budget = default_n_neighbors(np.bincount(codes), len(x))
+    problem = Problem(
+        features=x,
+        codes=codes,
+        metric=metric_,
+        device=dev,
+        n_neighbors=k_budget,
+        random_state=random_state,
+    )
+    return problem, concept_labels

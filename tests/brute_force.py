@@ -1,4 +1,4 @@
-"""Float64 brute-force k*, written straight from METHOD.md: the ground truth for the engines."""
+"""Float64 brute-force k*, written straight from docs/method.md: the ground truth for the engines."""
 
 import numpy as np
 

@@ -14,6 +14,6 @@ def digits():
 @pytest.fixture
 def small_blocks(monkeypatch):
     """Force the exact engine into many small row blocks that straddle concept boundaries."""
-    import kstar_widgets._exact as exact
+    import kstar_widgets.engines.exact as exact
 
     monkeypatch.setattr(exact, "work_budget", lambda device: 1)

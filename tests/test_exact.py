@@ -1,4 +1,4 @@
-"""The exact engine against the float64 brute force of METHOD.md, sample for sample."""
+"""The exact engine against the float64 brute force of docs/method.md, sample for sample."""
 
 import contextlib
 
@@ -9,6 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kstar_widgets as kw
+
+# tied integer spaces and duplicates are the point here, not a mistake to warn about
+pytestmark = pytest.mark.filterwarnings("ignore::kstar_widgets.DegenerateSpaceWarning")
 
 
 def assert_matches_brute_force(features, labels, metric="euclidean"):
@@ -48,7 +51,7 @@ def rows_per_block():
 
 @contextlib.contextmanager
 def blocks_of(rows):
-    import kstar_widgets._exact as exact
+    import kstar_widgets.engines.exact as exact
 
     with pytest.MonkeyPatch.context() as mp:
         if rows is not None:
@@ -149,7 +152,7 @@ def test_cosine_equals_euclidean_on_normalised_vectors(digits):
 
 
 def test_block_size_follows_the_memory_budget(monkeypatch):
-    import kstar_widgets._exact as exact
+    import kstar_widgets.engines.exact as exact
 
     seen = []
     real_mm = __import__("torch").mm

@@ -1,4 +1,4 @@
-"""Per-concept skewness, patterns and the whole-space summary against METHOD.md."""
+"""Per-concept skewness, patterns and the whole-space summary against docs/method.md."""
 
 import numpy as np
 import pytest

@@ -1,9 +1,9 @@
-"""Float64 ground truth for the borderline cases, and the float32 rounding bound.
+"""Float64 settling, shared by every engine: the float32 rounding bound and the ground truth.
 
 The engines compare float32 products; whatever rounding cannot settle is
 recomputed here exactly as the brute-force reference does, ``sum((r_q - r_p)**2)``
 over float64 rows (raw rows, or unit rows for cosine), so the result equals the
-reference sample for sample, ties included.
+reference sample for sample, ties included (docs/method.md, "Exact engine").
 """
 
 from __future__ import annotations
@@ -100,3 +100,22 @@ def nearest_foreign(ref, order, p_sorted, cand):
     intruder_sorted = np.empty(len(p_sorted), dtype=np.int64)
     intruder_sorted[rows[first]] = cand[first, 1]
     return nearest, intruder_sorted
+
+
+def sure_and_unsure(s, centre, margin):
+    """Per row, entries of s surely below `centre`, counted, and those float32 cannot place.
+
+    s: torch tensor (m, w); centre, margin: (m,). Returns (count (m,), unsure (m, w) bool):
+    unsure entries lie within `margin` of the row's centre; the float64 reference decides them.
+    """
+    below = s < (centre - margin)[:, None]
+    unsure = (s <= (centre + margin)[:, None]) ^ below  # below implies <=
+    return below.sum(dim=1), unsure
+
+
+def settled_counts(ref, p, cols, pairs, thr64):
+    """Per row r: #{unsure (r, j) in pairs with float64 d(p[r], cols[j])^2 < thr64[r]}."""
+    if len(pairs) == 0:
+        return np.zeros(len(p), dtype=np.int64)
+    closer = ref.pair_sqdist(p[pairs[:, 0]], cols[pairs[:, 1]]) < thr64[pairs[:, 0]]
+    return np.bincount(pairs[:, 0], weights=closer, minlength=len(p)).astype(np.int64)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._device import full_precision_matmul, work_budget
-from ._exact import settled_counts, sure_and_unsure
-from ._float64 import U32, ReferenceRows, centred_float32, rounding_bound, squared_norms64
+from .._device import full_precision_matmul, work_budget
+from .settle import (
+    U32,
+    ReferenceRows,
+    centred_float32,
+    rounding_bound,
+    settled_counts,
+    squared_norms64,
+    sure_and_unsure,
+)
 
 
 def count_closer_within(
@@ -14,7 +21,7 @@ def count_closer_within(
 ) -> np.ndarray:
     """For each p in members: #{q in members, q != p : d64(p, q) < thr[p]} (squared, float64).
 
-    The same float32-then-float64 scheme as exact_kstar, restricted to one concept.
+    The same float32-then-float64 scheme as the exact engine, restricted to one concept.
     """
     import torch
 

@@ -1,0 +1,58 @@
+"""Warnings about latent spaces where k* says more about the features than the concepts."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+# Warn when at least this share of samples has a foreign sample at distance 0.
+ZERO_DISTANCE_SHARE = 0.05
+# Total variance below this share of the mean squared norm counts as near zero.
+RELATIVE_VARIANCE = 1e-10
+
+
+class DegenerateSpaceWarning(UserWarning):
+    """The features cannot separate many samples: k* then reflects ties, not concepts."""
+
+
+def warn_if_degenerate(problem, out) -> None:
+    """Warn (DegenerateSpaceWarning) about identical vectors across concepts and
+    about features with near-zero variance; each message names the numbers and a fix."""
+    n = problem.n
+    zero = int(np.count_nonzero(out.intruder_sqdist == 0))
+    if zero >= max(2, ZERO_DISTANCE_SHARE * n):
+        distinct = len(np.unique(problem.features, axis=0)) if n <= 200_000 else None
+        what = f"; only {distinct:,} of the {n:,} vectors are distinct" if distinct else ""
+        warnings.warn(
+            f"{zero:,} of {n:,} samples ({zero / n:.0%}) have a sample of another concept at "
+            f"distance 0 (identical vectors across concepts){what}. Their k* is 1 whatever "
+            "the images show, so the patterns describe the features' collisions, not the "
+            "concepts. Typical causes: random weights, a too small input size, a saturated or "
+            "quantised layer. Use trained weights, a larger image_size or another layer.",
+            DegenerateSpaceWarning,
+            stacklevel=3,
+        )
+    total, mean_sq = _variance(problem.metric.reference, n)
+    if total <= RELATIVE_VARIANCE * mean_sq:
+        warnings.warn(
+            f"the features have near-zero variance (total variance {total:.3g}, mean squared "
+            f"norm {mean_sq:.3g}): the samples are (nearly) one vector, and k* follows "
+            "rounding and ties. Check that the features come from the intended layer and "
+            "are not constant (for example a dead ReLU layer or an all-zero input).",
+            DegenerateSpaceWarning,
+            stacklevel=3,
+        )
+
+
+def _variance(ref, n, chunk=16384) -> tuple[float, float]:
+    """Total variance (sum over features) and mean squared norm of the compared rows, float64."""
+    s1 = 0.0
+    s2 = 0.0
+    for s in range(0, n, chunk):
+        r = ref.rows(np.arange(s, min(n, s + chunk)))
+        s1 = s1 + r.sum(axis=0)
+        s2 += float((r * r).sum())
+    mean = s1 / n
+    mean_sq = s2 / n
+    return max(mean_sq - float(mean @ mean), 0.0), mean_sq

@@ -1,0 +1,157 @@
+"""Approximate k* from a pynndescent kNN graph with a neighbour budget K.
+
+For each sample the graph gives K approximate nearest neighbours. The first one
+of another concept gives d_foreign (settled in float64). k* then needs the number
+of same-concept samples closer than that: where a concept is small enough
+(``verify``), it is counted exactly over the whole concept, which removes the
+graph's misses on the same-concept side; elsewhere it is read off the list.
+When none of the K neighbours is foreign, k* is censored (only known to exceed
+K), unless the list already holds all n_c - 1 other samples of the concept, in
+which case k* = n_c exactly (docs/method.md, "Approximate engine").
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ._base import Engine, EngineResult, Problem
+from ._cost import graph_seconds, verify_seconds
+from ._graph import drop_self, is_compiled, knn_graph
+from ._within import count_closer_within
+from .settle import U32
+
+# Verify a concept exactly while its n_c^2 pairs stay under this (about a second here).
+VERIFY_MAX_PAIRS = 4_000_000
+
+
+def default_n_neighbors(sizes: np.ndarray, n_samples: int) -> int:
+    """Budget K: the largest concept size (no censoring possible), kept within [10, 100]."""
+    return int(min(n_samples - 1, max(10, min(int(sizes.max()), 100))))
+
+
+class ApproxEngine(Engine):
+    """Approximate k* in this process: a pynndescent graph, exact same-concept verification.
+
+    Parameters
+    ----------
+    verify : bool, default=True
+        Count same-concept samples exactly in concepts with n_c^2 <= ``VERIFY_MAX_PAIRS``.
+    """
+
+    name = "approx"
+    exact = False
+
+    def __init__(self, *, verify: bool = True):
+        self.verify = verify
+
+    def estimate_seconds(self, problem: Problem) -> float:
+        """The graph (plus numba's one-off compilation) and the exact verification."""
+        t = graph_seconds(problem, problem.n_neighbors, is_compiled())
+        return t + (verify_seconds(problem, VERIFY_MAX_PAIRS) if self.verify else 0.0)
+
+    def run(self, problem: Problem, *, progress: bool = True) -> EngineResult:
+        n, d = problem.features.shape
+        ref = problem.metric.reference
+        x32 = np.empty((n, d), dtype=np.float32)
+        for s in range(0, n, 16384):
+            x32[s : s + 16384] = ref.rows(np.arange(s, min(n, s + 16384)))
+        indices, distances, t_graph = knn_graph(
+            x32, problem.n_neighbors, random_state=problem.random_state, progress=progress
+        )
+        del x32
+        t0 = time.perf_counter()
+        idx, dist = drop_self(indices, distances, problem.n_neighbors)
+        k, censored, intruder, d_foreign, verified = read_kstar(problem, idx, dist, self.verify)
+        return EngineResult(
+            k=k,
+            censored=censored,
+            intruder=intruder,
+            intruder_sqdist=d_foreign,
+            n_neighbors=problem.n_neighbors,
+            timings={"graph": t_graph, "read": time.perf_counter() - t0},
+            info={"graph_neighbors": idx.shape[1], "verified_share": float(verified.mean())},
+        )
+
+
+def read_kstar(problem: Problem, idx, dist, verify=True):
+    """k* from neighbour lists (n, K), nearest first, self excluded.
+
+    Returns (k, censored, intruder, d_foreign, verified): d_foreign squared float64,
+    inf and intruder -1 where the list holds no foreign sample.
+    """
+    codes, sizes, ref = problem.codes, problem.sizes, problem.metric.reference
+    n, kk = idx.shape
+    same = codes[idx] == codes[:, None]
+    has_foreign = ~same.all(axis=1)
+    intruder, d_foreign = _nearest_foreign_in_list(ref, idx, dist, same, has_foreign)
+
+    k = np.empty(n, dtype=np.int64)
+    censored = np.zeros(n, dtype=bool)
+    complete = ~has_foreign & (same.sum(axis=1) >= sizes[codes] - 1)
+    k[complete] = sizes[codes[complete]]
+    open_ = ~has_foreign & ~complete
+    k[open_] = kk + 1
+    censored[open_] = True
+
+    verified = np.zeros(n, dtype=bool)
+    if verify:
+        for c in np.flatnonzero(sizes.astype(np.float64) ** 2 <= VERIFY_MAX_PAIRS):
+            members = np.flatnonzero(codes == c)
+            want = has_foreign[members]
+            if not want.any():
+                continue
+            thr = np.where(want, d_foreign[members], -np.inf)
+            counts = count_closer_within(ref, members, thr, device=problem.device)
+            k[members[want]] = 1 + counts[want]
+            verified[members[want]] = True
+    rest = has_foreign & ~verified
+    if rest.any():
+        k[rest] = _count_in_list(ref, idx, dist, same, d_foreign, rest)
+    return k, censored, intruder, d_foreign, verified
+
+
+def _float32_band(d2, d):
+    """Width around a squared float32 distance within which float64 must decide."""
+    return (2 * (d + 2) * U32 * 4) * d2 + 1e-30
+
+
+def _nearest_foreign_in_list(ref, idx, dist, same, has_foreign):
+    """The list's nearest foreign sample per row, settled in float64 among its near-ties."""
+    n, d = len(idx), ref.features.shape[1]
+    rows = np.arange(n)
+    first = np.argmax(~same, axis=1)
+    d_first = dist[rows, first].astype(np.float64) ** 2
+    cand = (~same) & (
+        dist.astype(np.float64) ** 2 <= (d_first + _float32_band(d_first, d))[:, None]
+    )
+    intruder = np.full(n, -1, dtype=np.int64)
+    d_foreign = np.full(n, np.inf)
+    simple = has_foreign & (cand.sum(axis=1) == 1)
+    intruder[simple] = idx[simple, first[simple]]
+    d_foreign[simple] = ref.pair_sqdist(np.flatnonzero(simple), intruder[simple])
+    for p in np.flatnonzero(has_foreign & ~simple):
+        js = idx[p, cand[p]]
+        dj = ref.sqdist(p, js)
+        best = dj.min()
+        intruder[p] = js[dj == best].min()
+        d_foreign[p] = best
+    return intruder, d_foreign
+
+
+def _count_in_list(ref, idx, dist, same, d_foreign, rest):
+    """1 + same-concept entries of the list closer than d_foreign, ties settled in float64."""
+    d = ref.features.shape[1]
+    sub_same = same[rest]
+    d2 = dist[rest].astype(np.float64) ** 2
+    dfr = d_foreign[rest][:, None]
+    tol = _float32_band(dfr, d)
+    surely = sub_same & (d2 < dfr - tol)
+    k_rest = 1 + surely.sum(axis=1)
+    unsure = sub_same & ~surely & (d2 <= dfr + tol)
+    for r, p in enumerate(np.flatnonzero(rest)):
+        if unsure[r].any():
+            js = idx[p, unsure[r]]
+            k_rest[r] += int((ref.sqdist(p, js) < d_foreign[p]).sum())
+    return k_rest

@@ -1,0 +1,183 @@
+"""Exact k*: blocked float32 products, borderline cases settled in float64.
+
+For a sample p of concept c (docs/method.md)
+
+    k*_p = 1 + #{q != p : label(q) = c and d(p, q) < d_foreign(p)}
+
+so no sort is needed, only the nearest foreign distance and a count.
+
+Samples are ordered by concept and cut into row blocks of whole concepts. Squared
+distances come from float32 products, ``S[p, q] = |w_q|^2 - 2 w_p.w_q``
+(``|w_p|^2`` is constant along a row and dropped). The distance matrix is
+symmetric, so each product ``W_I W_J^T`` of two blocks is computed once: block I
+multiplies only the columns from its own concepts onward. Its rows take their
+foreign candidates from those columns; the later rows take theirs from the same
+product, transposed. A running list of the 4 smallest foreign values per row
+collects them (:class:`._band.RunningTop`). When block I's turn comes its rows
+have seen every column, so its concept band (the same-concept columns) is
+counted at once. About half the flops of the full matrix.
+
+A rigorous rounding bound ``e_p`` says which comparisons float32 cannot settle;
+those few are recomputed in float64 exactly as the brute-force reference does,
+``sum((r_q - r_p)**2)``, so ties (integer pixels, duplicate images) follow the
+rule "the other concept wins a tie". Memory: O(n*d + block*n); the n x n matrix
+is never built.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .._device import full_precision_matmul, work_budget
+from .._progress import progress_bar
+from ._band import RunningTop, count_band, later_columns
+from ._base import Engine, EngineResult, Problem
+from ._cost import exact_seconds, settling_seconds
+from .settle import centred_float32, rounding_bound, squared_norms64
+
+INF = float("inf")
+
+
+class ExactEngine(Engine):
+    """Exact k* in this process (CPU, or a CUDA/MPS GPU through torch).
+
+    Equal to a float64 brute force sample for sample, ties and duplicates
+    included; memory O(n*d + block*n).
+    """
+
+    name = "exact"
+    exact = True
+
+    def estimate_seconds(self, problem: Problem) -> float:
+        """The blocked products, plus the float64 settling that duplicates and ties need."""
+        return exact_seconds(problem) + settling_seconds(problem)
+
+    def run(self, problem: Problem, *, progress: bool = True) -> EngineResult:
+        t0 = time.perf_counter()
+        n, d = problem.features.shape
+        # a bar only where the wait is noticeable (about half a second or more)
+        show = progress and n * n * d > 5e10
+        k, intruder, sqd, n_resolved = exact_kstar(problem, progress=show)
+        return EngineResult(
+            k=k,
+            censored=np.zeros(n, dtype=bool),
+            intruder=intruder,
+            intruder_sqdist=sqd,
+            timings={"exact": time.perf_counter() - t0},
+            info={"rows_settled_in_float64": n_resolved},
+        )
+
+
+def exact_kstar(problem: Problem, *, progress=True):
+    """Exact k* for every sample of `problem`.
+
+    Returns
+    -------
+    k : int64 ndarray of shape (n_samples,)
+    intruder : int64 ndarray of shape (n_samples,)
+        Index of a nearest other-concept sample.
+    intruder_sqdist : float64 ndarray of shape (n_samples,)
+        Its squared float64 distance.
+    n_resolved : int
+        Rows whose borderline comparisons went to float64.
+    """
+    import torch
+
+    features, codes, device = problem.features, problem.codes, problem.device
+    n, d = features.shape
+    ref = problem.metric.reference
+    order = np.argsort(codes, kind="stable")
+    sc = codes[order]
+    n_concepts = int(sc[-1]) + 1
+    starts = np.searchsorted(sc, np.arange(n_concepts), side="left")
+    ends = np.searchsorted(sc, np.arange(n_concepts), side="right")
+
+    w_np, slack = centred_float32(ref, order)
+    sq64 = squared_norms64(w_np)  # on the host: MPS has no float64
+    space = _Space(
+        w=torch.from_numpy(w_np).to(device),
+        sq=torch.from_numpy(sq64.astype(np.float32)).to(device),
+        codes=torch.from_numpy(sc).to(device),
+        margin=torch.from_numpy(2 * rounding_bound(np.sqrt(sq64), slack, d)).to(
+            device=device, dtype=torch.float32
+        ),
+        ref=ref,
+        order=order,
+    )
+    best = RunningTop(n, device)
+    block = _block_rows(n, int((ends - starts).max()), device)
+
+    # reused for every block: fresh pages for each product cost ~10% on CPU
+    buffers = torch.empty((2, block * n), device=device)
+    k = np.empty(n, dtype=np.int64)
+    intr = np.empty(n, dtype=np.int64)
+    n_resolved = 0
+    bar = progress_bar(total=n, desc="exact k*", unit="sample", enable=progress)
+    with torch.inference_mode(), full_precision_matmul():
+        for r0, r1 in _blocks(ends, block):
+            lo, hi = int(starts[sc[r0]]), int(ends[sc[r1 - 1]])
+            shape = (r1 - r0, n - lo)  # rows r0..r1 x columns lo..n
+            g = torch.mm(space.w[r0:r1], space.w[lo:].T, out=_view(buffers[0], shape))
+            s = torch.add(space.sq[lo:], g, alpha=-2.0, out=_view(buffers[1], shape))
+            band = s[:, : hi - lo].clone()  # the block's concepts: counted below
+            if r1 < n:
+                shared = max(int(starts[sc[r1 - 1]]), r0) - r0, int(ends[sc[r1 - 1]]) - r1
+                later_columns(s[:, r1 - lo :], g[:, r1 - lo :], r0, r1, shared, space, best)
+            del g, s
+            k[r0:r1], intr[r0:r1], settled = count_band(band, r0, r1, lo, space, best)
+            n_resolved += settled
+            bar.update(r1 - r0)
+    bar.close()
+
+    k_orig = np.empty(n, dtype=np.int64)
+    k_orig[order] = k
+    intr_orig = np.empty(n, dtype=np.int64)
+    intr_orig[order] = order[intr]
+    d_intr = ref.pair_sqdist(np.arange(n), intr_orig)
+    return k_orig, intr_orig, d_intr, n_resolved
+
+
+class _Space:
+    """The sorted float32 rows on the device and what the blocks need besides."""
+
+    def __init__(self, *, w, sq, codes, margin, ref, order):
+        self.w, self.sq, self.codes, self.margin = w, sq, codes, margin
+        self.ref, self.order = ref, order
+
+    def foreign_rows(self, rows):
+        """Full rows of S for sorted rows `rows`, same-concept columns (self too) set to inf."""
+        import torch
+
+        s = torch.addmm(self.sq[None, :], self.w[rows], self.w.T, beta=1.0, alpha=-2.0)
+        return s.masked_fill_(self.codes[rows, None] == self.codes[None, :], INF)
+
+
+def _view(flat, shape):
+    return flat[: shape[0] * shape[1]].view(shape)
+
+
+def _block_rows(n, max_concept, device):
+    """Rows per block: the product, its transpose pass and the band fit the work budget."""
+    band_guess = min(n, 2 * max_concept)
+    block = int(work_budget(device) // (12 * n + 13 * band_guess))
+    # Below ~256 rows the product loses efficiency; wide blocks make the band
+    # (computed for both triangles) a larger share.
+    return int(min(max(block, 16), max(256, -(-n // 16)), 8192, n))
+
+
+def _blocks(ends, block):
+    """Row ranges of at most `block` rows made of whole concepts (a concept larger
+    than `block` is cut in pieces), so the same-concept band stays narrow."""
+    r0 = r1 = 0
+    for hi in ends.tolist():
+        if hi - r0 > block and r1 > r0:
+            yield r0, r1
+            r0 = r1
+        while hi - r0 > block:
+            yield r0, r0 + block
+            r0 += block
+        r1 = hi
+    if r1 > r0:
+        yield r0, r1
