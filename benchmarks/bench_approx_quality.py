@@ -1,9 +1,19 @@
-"""Approximate k* (pynndescent) against exact k* on an ImageNet-validation-shaped space.
+"""Approximate k* (pynndescent) against exact k*, with default arguments, on spaces it was not tuned on.
 
-300 concepts x 50 samples, d=128, concepts with 1-4 islands and different spreads.
-Goal (issue 2): |Γ' - Γ| <= 0.1 for >= 95% of concepts and the same pattern for >= 95%.
+Spaces (each with data seeds 0, 1, 2; the approximate run is seeded with the same seed):
 
-    python benchmarks/bench_approx_quality.py [--seeds 0 1 2]
+- ``islands-<sep>``: 300 concepts x 50 samples, d=128, 1-4 islands per concept,
+  log-uniform spreads 0.5-2.0, island centres N(0, sep^2), sep in 1, 2, 3
+  (ImageNet-validation shaped);
+- ``hetero-<sep>``: 300 x 50, d=128, one centre per concept, spread uniform in
+  0.6-2.0 (concepts of very different widths);
+- ``uneven``: 100 concepts of 10 to 500 samples (log-uniform), d=128, 1-4 islands.
+
+Goal (issue 10): with default arguments, on every space, >= 97% of concepts with
+|Γ' - Γ| <= 0.1 and >= 98% with the same pattern. Also reported: the share of concepts
+where |Γ' - Γ| exceeds the half-width of Γ's bootstrap interval (the honest yardstick).
+
+    python benchmarks/bench_approx_quality.py [--seeds 0 1 2] [--spaces islands-1 uneven]
 """
 
 from __future__ import annotations
@@ -17,11 +27,60 @@ import kstar_widgets as kw
 from kstar_widgets.synthetic import concept_space
 
 
+def hetero_space(*, separation, random_state, n_concepts=300, per_concept=50, dim=128):
+    """One Gaussian per concept, centres N(0, sep^2), spreads uniform in [0.6, 2.0]."""
+    rng = np.random.default_rng(random_state)
+    centres = rng.normal(0.0, separation, size=(n_concepts, dim))
+    sigma = rng.uniform(0.6, 2.0, size=n_concepts)
+    y = np.repeat(np.arange(n_concepts), per_concept)
+    x = centres[y] + sigma[y, None] * rng.normal(size=(len(y), dim))
+    return x.astype(np.float32), y
+
+
+def uneven_space(*, random_state, n_concepts=100, dim=128, sizes=(10, 500)):
+    """Concepts of log-uniform sizes, each a concept_space concept (1-4 islands)."""
+    rng = np.random.default_rng(random_state)
+    n_c = np.exp(rng.uniform(np.log(sizes[0]), np.log(sizes[1]), n_concepts)).astype(int)
+    x, y = concept_space(
+        n_concepts=n_concepts,
+        per_concept=int(n_c.max()),
+        dim=dim,
+        separation=2.0,
+        random_state=random_state,
+    )
+    keep = np.concatenate([np.flatnonzero(y == c)[: n_c[c]] for c in range(n_concepts)])
+    return x[keep], y[keep]
+
+
+SPACES = {
+    **{
+        f"islands-{s:g}": (lambda seed, s=s: concept_space(separation=s, random_state=seed))
+        for s in (1.0, 2.0, 3.0)
+    },
+    **{
+        f"hetero-{s:g}": (lambda seed, s=s: hetero_space(separation=s, random_state=seed))
+        for s in (0.5, 1.0)
+    },
+    "uneven": lambda seed: uneven_space(random_state=seed),
+}
+
+
 def gamma_close_share(c, tol=0.1) -> float:
-    """Share of concepts with |Γ' - Γ| <= tol; both undefined (NaN, e.g. constant k*) counts as close."""
+    """Share of concepts with |Γ' - Γ| <= tol; both undefined (NaN) counts as close."""
     cc = c.concepts
     both_nan = cc["skewness_a"].isna() & cc["skewness_b"].isna()
     return float(((cc["skewness_diff"].abs() <= tol) | both_nan).mean())
+
+
+def beyond_interval_share(exact, c) -> float:
+    """Share of concepts whose |Γ' - Γ| exceeds half the width of Γ's bootstrap interval."""
+    cc = exact.concepts
+    if "skewness_ci_low" not in cc:
+        return float("nan")
+    half = (cc["skewness_ci_high"] - cc["skewness_ci_low"]).to_numpy() / 2
+    diff = c.concepts["skewness_diff"].abs().to_numpy()
+    ok = np.isfinite(half) & np.isfinite(diff)
+    return float(np.mean(diff[ok] > half[ok])) if ok.any() else float("nan")
 
 
 def main(argv=None):
@@ -29,7 +88,7 @@ def main(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    ap.add_argument("--separations", type=float, nargs="+", default=[1.0, 2.0, 3.0])
+    ap.add_argument("--spaces", nargs="+", default=list(SPACES), choices=list(SPACES))
     ap.add_argument(
         "--no-verify",
         action="store_true",
@@ -44,13 +103,14 @@ def main(argv=None):
         *concept_space(n_concepts=3, per_concept=20, dim=8), method="approx", progress=False
     )  # JIT warm-up
     print(
-        "| separation | seed | samples same k* | concepts |Γ'-Γ|<=0.1 | same pattern | exact s | approx s |"
+        "| space | seed | n | samples same k* | concepts |Γ'-Γ|<=0.1 | same pattern "
+        "| beyond CI half-width | censored | exact s | approx s |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     rows = []
-    for sep in args.separations:
+    for space in args.spaces:
         for seed in args.seeds:
-            x, y = concept_space(separation=sep, random_state=seed)
+            x, y = SPACES[space](seed)
             t = time.perf_counter()
             e = kw.kstar(x, y, method="exact", progress=False)
             te = time.perf_counter() - t
@@ -61,14 +121,17 @@ def main(argv=None):
             close = gamma_close_share(c)
             rows.append((close, c.pattern_agreement))
             print(
-                f"| {sep} | {seed} | {c.kstar_agreement:.2%} | {close:.1%} | {c.pattern_agreement:.1%} "
-                f"| {te:.1f} | {ta:.1f} |"
+                f"| {space} | {seed} | {len(y):,} | {c.kstar_agreement:.2%} | {close:.1%} "
+                f"| {c.pattern_agreement:.1%} | {beyond_interval_share(e, c):.1%} "
+                f"| {a.censored.mean():.2%} | {te:.1f} | {ta:.1f} |",
+                flush=True,
             )
     worst = np.min(rows, axis=0)
     print(
         f"\nworst case: |Γ'-Γ|<=0.1 for {worst[0]:.1%} of concepts, same pattern for {worst[1]:.1%}"
+        " (goal 97% and 98%)"
     )
-    return 0 if worst[0] >= 0.95 and worst[1] >= 0.95 else 1
+    return 0 if worst[0] >= 0.97 and worst[1] >= 0.98 else 1
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def imagenet_like():
 @pytest.mark.slow
 def test_approx_gamma_matches_exact_on_imagenet_shaped_space(imagenet_like):
     _, _, exact, approx = imagenet_like
-    assert approx.method == "approx" and approx.n_neighbors == 50
+    assert approx.method == "approx" and approx.n_neighbors == 75  # 1.5 x the largest concept
     c = kw.compare(exact, approx)
     cc = c.concepts
     close = (cc["skewness_diff"].abs() <= 0.1) | (cc["skewness_a"].isna() & cc["skewness_b"].isna())
@@ -42,38 +42,93 @@ def test_seeded_approx_runs_are_reproducible(imagenet_like):
     np.testing.assert_array_equal(again.intruder, approx.intruder)
 
 
-@pytest.mark.slow
-def test_censoring_is_reported_and_exact_when_the_list_holds_the_concept():
+def approx_without_resolving(x, y, n_neighbors):
+    """The approximate engine as the graph leaves it: censored samples stay censored."""
+    from kstar_widgets._kstar import _problem
+    from kstar_widgets.engines import ApproxEngine
+
+    problem, _ = _problem(x, y, "approx", "euclidean", n_neighbors, 0, "cpu")
+    return ApproxEngine(resolve_censored=False).run(problem, progress=False)
+
+
+def two_tight_concepts_and_a_small_one():
     rng = np.random.default_rng(1)
-    # two far, tight concepts of 40 and one of 5: with K=10 the big ones are censored,
-    # the small one's list holds all its 4 other samples, so k* = 5 exactly
     x = np.vstack(
         [rng.normal(0, 0.1, (40, 6)), rng.normal(50, 0.1, (40, 6)), rng.normal(-50, 0.1, (5, 6))]
     )
-    y = np.repeat([0, 1, 2], [40, 40, 5])
-    res = kw.kstar(x, y, method="approx", n_neighbors=10, random_state=0, progress=False)
-    assert res.censored[:80].all() and (res.k[:80] == 11).all()
-    assert not res.censored[80:].any() and (res.k[80:] == 5).all()
-    assert (
-        res.concepts.loc[0, "censored_share"] == 1.0
-        and res.concepts.loc[2, "censored_share"] == 0.0
-    )
-    assert res.summary["censored_share"] == pytest.approx(80 / 85)
-    assert (res.intruder[:80] == -1).all()
+    return x, np.repeat([0, 1, 2], [40, 40, 5])
+
+
+@pytest.mark.slow
+def test_censoring_is_reported_and_exact_when_the_list_holds_the_concept():
+    # two far, tight concepts of 40 and one of 5: with K=10 the big ones are censored,
+    # the small one's list holds all its 4 other samples, so k* = 5 exactly
+    x, y = two_tight_concepts_and_a_small_one()
+    out = approx_without_resolving(x, y, 10)
+    assert out.censored[:80].all() and (out.k[:80] == 11).all()
+    assert not out.censored[80:].any() and (out.k[80:] == 5).all()
+    assert (out.intruder[:80] == -1).all()
     k_ref, _ = brute_force_kstar(x, y)
     assert (k_ref[:80] > 10).all()  # the lower bound is honest
-    np.testing.assert_array_equal(res.k[80:], k_ref[80:])
+    np.testing.assert_array_equal(out.k[80:], k_ref[80:])
+    res = kw.KStarResult.build(
+        k=out.k,
+        censored=out.censored,
+        labels=y,
+        codes=y,
+        concept_labels=np.array([0, 1, 2]),
+        threshold=0.5,
+        intruder=out.intruder,
+        intruder_distance=np.sqrt(out.intruder_sqdist),
+        method="approx",
+        metric="euclidean",
+        reason="test",
+    )
+    assert res.concepts.loc[0, "censored_share"] == 1.0
+    assert res.concepts.loc[2, "censored_share"] == 0.0
+    assert res.summary["censored_share"] == pytest.approx(80 / 85)
+
+
+@pytest.mark.slow
+def test_censored_samples_are_computed_exactly_when_cheap():
+    x, y = two_tight_concepts_and_a_small_one()
+    res = kw.kstar(x, y, method="approx", n_neighbors=10, random_state=0, progress=False)
+    k_ref, d_ref = brute_force_kstar(x, y)
+    assert not res.censored.any() and res.info["censored_resolved_exactly"] == 80
+    np.testing.assert_array_equal(res.k, k_ref)
+    np.testing.assert_allclose(res.intruder_distance, np.sqrt(d_ref), rtol=0, atol=1e-12)
+    assert np.all(y[res.intruder] != y)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+def test_exact_rows_equal_brute_force_with_ties(digits, metric):
+    """The row-by-row exact pass that resolves censored samples, on integer pixels (ties)."""
+    from kstar_widgets._kstar import _problem
+    from kstar_widgets.engines._rows import exact_rows
+
+    x, y = digits
+    problem, _ = _problem(x, y, "exact", metric, None, 0, "cpu")
+    rows = np.random.default_rng(0).choice(len(x), 300, replace=False)
+    k, intruder, sqd = exact_rows(problem, rows)
+    k_ref, d_ref = brute_force_kstar(x, y, metric)
+    np.testing.assert_array_equal(k, k_ref[rows])
+    np.testing.assert_allclose(sqd, d_ref[rows], rtol=0, atol=1e-12)
+    assert np.all(y[intruder] != y[rows])
 
 
 @pytest.mark.slow
 def test_approx_on_digits_with_ties_matches_exact_where_not_censored(digits):
     x, y = digits
-    res = kw.kstar(x, y, method="approx", n_neighbors=60, random_state=0, progress=False)
+    out = approx_without_resolving(x, y, 60)
     exact = kw.kstar(x, y, method="exact", progress=False)
-    ok = ~res.censored
+    ok = ~out.censored
     assert ok.mean() > 0.5
-    assert np.mean(res.k[ok] == exact.k[ok]) >= 0.99
-    assert (res.k[res.censored] == 61).all() and (exact.k[res.censored] > 60).all()
+    assert np.mean(out.k[ok] == exact.k[ok]) >= 0.99
+    assert (out.k[out.censored] == 61).all() and (exact.k[out.censored] > 60).all()
+    res = kw.kstar(x, y, method="approx", n_neighbors=60, random_state=0, progress=False)
+    assert not res.censored.any()
+    np.testing.assert_array_equal(res.k[out.censored], exact.k[out.censored])
+    assert np.mean(res.k == exact.k) >= 0.99
 
 
 @pytest.mark.slow
