@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from ._bootstrap import check_bootstrap
 from ._result import KStarResult
 from ._validation import (
     check_cosine_rows,
@@ -54,6 +55,8 @@ def kstar(
     device="auto",
     progress=True,
     name=None,
+    n_boot=1000,
+    confidence=0.95,
 ):
     """Compute the k* distribution of a latent space.
 
@@ -82,13 +85,20 @@ def kstar(
     threshold : float, default=0.5
         Skewness threshold of the patterns.
     random_state : int, optional
-        Seed of the approximate method; seeded runs are reproducible.
+        Seed of the approximate method (seeded runs are reproducible) and of the
+        bootstrap; None leaves the approximate method unseeded and seeds the
+        bootstrap with 0, so intervals are always reproducible.
     device : str or torch.device, default="auto"
         Where the exact engine's products run: a CUDA GPU when present, else CPU.
     progress : bool, default=True
         Progress bars and status lines on stderr.
     name : str, optional
         Name of the result in comparisons and widgets (default: the method).
+    n_boot : int, default=1000
+        Bootstrap replicates behind the intervals of Γ, the pattern confidence and
+        the summary's intervals (docs/method.md); 0 switches them off (NaN).
+    confidence : float, default=0.95
+        Level of the percentile intervals.
 
     Returns
     -------
@@ -117,6 +127,7 @@ def kstar(
     k_budget = check_n_neighbors(n_neighbors, n)
     if random_state is not None and not isinstance(random_state, (int, np.integer)):
         raise TypeError(f"random_state must be an int or None, got {random_state!r}.")
+    check_bootstrap(n_boot, confidence, random_state)  # fail before the long part
     dev = resolve_device(device)
     norms = check_cosine_rows(x) if metric == "cosine" else None
     sizes = np.bincount(codes)
@@ -173,6 +184,9 @@ def kstar(
         n_neighbors=budget,
         timings=timings,
         info=info,
+        n_boot=n_boot,
+        confidence=confidence,
+        random_state=random_state,
     )
     timings["tabulate"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - t_start
