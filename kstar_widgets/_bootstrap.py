@@ -4,7 +4,7 @@ The draw order is part of the contract (tests replay it): from
 ``numpy.random.default_rng(seed)``, first the concept resample (one
 ``integers(0, n_concepts, size=(n_boot, n_concepts))`` draw), then, for each
 concept size m in increasing order, one ``integers(0, m, size=(n_boot, g, m),
-dtype=int32)`` draw for the g concepts of that size (in label order), made in
+dtype=int64)`` draw for the g concepts of that size (in label order), made in
 chunks of replicates; numpy's stream does not depend on the chunking.
 """
 
@@ -67,17 +67,17 @@ def check_bootstrap(n_boot, confidence, random_state) -> tuple[int, float, int]:
 
 
 def skew_rows(v: np.ndarray, n_c: int) -> tuple[np.ndarray, np.ndarray]:
-    """Γ and mean along the last axis of integer-valued float64 k* with METHOD.md's degenerate rules.
+    """Γ and mean along the last axis of integer-valued float64 k*, with METHOD.md's degenerate rules.
 
-    A constant row has m2 == 0 exactly (integer values: the mean is exact), and is
-    +inf when every k* is 1, -inf when every k* is n_c, NaN otherwise.
+    ``v`` is overwritten (with its deviations). A constant row has m2 == 0 exactly
+    (integer values: the sum and the mean are exact), and is +inf when every k* is 1,
+    -inf when every k* is n_c, NaN otherwise.
     """
-    mean = v.mean(axis=-1)
-    dev = v - mean[..., None]
-    sq = dev * dev
-    m2 = sq.mean(axis=-1)
-    sq *= dev
-    m3 = sq.mean(axis=-1)
+    m = v.shape[-1]
+    mean = np.einsum("...i->...", v) / m
+    dev = np.subtract(v, mean[..., None], out=v)
+    m2 = np.einsum("...i,...i->...", dev, dev) / m
+    m3 = np.einsum("...i,...i,...i->...", dev, dev, dev) / m
     constant = m2 == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         g = m3 / m2**1.5
@@ -120,7 +120,8 @@ def draw(ks, codes, n_concepts: int, *, n_boot: int, seed: int, confidence: floa
         chunk = max(1, _CHUNK_VALUES // (g * m))
         for lo in range(0, n_boot, chunk):
             hi = min(n_boot, lo + chunk)
-            flat = rng.integers(0, m, size=(hi - lo, g, m), dtype=np.int32) + offset
+            flat = rng.integers(0, m, size=(hi - lo, g, m), dtype=np.int64)
+            flat += offset
             for vals, out_g, out_m in zip(values, skew, mean):
                 out_g[lo:hi, group], out_m[lo:hi, group] = skew_rows(np.take(vals, flat), m)
     return Replicates(weights=weights, skewness=skew, mean_k=mean, confidence=confidence, seed=seed)
