@@ -122,7 +122,7 @@ def draw(ks, codes, n_concepts: int, *, n_boot: int, seed: int, confidence: floa
             hi = min(n_boot, lo + chunk)
             flat = rng.integers(0, m, size=(hi - lo, g, m), dtype=np.int64)
             flat += offset
-            for vals, out_g, out_m in zip(values, skew, mean):
+            for vals, out_g, out_m in zip(values, skew, mean, strict=True):
                 out_g[lo:hi, group], out_m[lo:hi, group] = skew_rows(np.take(vals, flat), m)
     return Replicates(weights=weights, skewness=skew, mean_k=mean, confidence=confidence, seed=seed)
 

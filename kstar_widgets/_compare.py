@@ -13,6 +13,7 @@ from ._result import KStarResult
 from ._stats import PATTERNS, UNDEFINED
 from ._verdict import verdict
 
+
 @dataclass(frozen=True, eq=False)
 class Comparison:
     """How two k* results differ, and whether the differences are larger than chance.

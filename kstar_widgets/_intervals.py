@@ -8,7 +8,13 @@ import pandas as pd
 from ._bootstrap import Replicates, pattern_codes, percentile_interval
 from ._stats import PATTERNS
 
-FIGURES = ("mean_skewness", "share_fractured", "share_overlapped", "share_clustered", "mean_kstar_norm")
+FIGURES = (
+    "mean_skewness",
+    "share_fractured",
+    "share_overlapped",
+    "share_clustered",
+    "mean_kstar_norm",
+)
 
 
 def space_replicates(skew, mean_k, weights, sizes, threshold) -> dict[str, np.ndarray]:
@@ -57,9 +63,7 @@ def summary_columns(
         for f in FIGURES:
             extra[f"{f}_ci_low"] = extra[f"{f}_ci_high"] = np.nan
     else:
-        figures = space_replicates(
-            reps.skewness[0], reps.mean_k[0], reps.weights, sizes, threshold
-        )
+        figures = space_replicates(reps.skewness[0], reps.mean_k[0], reps.weights, sizes, threshold)
         for f in FIGURES:
             lo, hi = percentile_interval(figures[f][:, None], reps.confidence)
             extra[f"{f}_ci_low"], extra[f"{f}_ci_high"] = float(lo[0]), float(hi[0])
@@ -69,4 +73,4 @@ def summary_columns(
     order = []
     for key in summary.index:  # each interval right after its figure
         order += [key, f"{key}_ci_low", f"{key}_ci_high"] if key in FIGURES else [key]
-    return out[order + ["confidence", "n_boot"]]
+    return out[[*order, "confidence", "n_boot"]]

@@ -136,9 +136,7 @@ def test_degenerate_concepts_follow_the_documented_rules(mixed_k):
     assert 0.6 < c.loc[8, "pattern_confidence"] < 1.0
 
 
-@pytest.mark.parametrize(
-    ("a", "b", "n"), [(1.0, 3.0, 50), (0.5, 2.0, 200), (2.0, 5.0, 200)]
-)
+@pytest.mark.parametrize(("a", "b", "n"), [(1.0, 3.0, 50), (0.5, 2.0, 200), (2.0, 5.0, 200)])
 def test_nominal_95_interval_covers_known_skewness(a, b, n):
     """Beta values are bounded like k*/n_c; coverage over 300 seeded trials lies in 90-99%."""
     trials = 300
@@ -157,7 +155,9 @@ def test_interval_widths_shrink_as_one_over_root_n():
     for n in (50, 200):
         x = np.random.default_rng(n).beta(1.0, 3.0, size=(trials, n))
         k = np.round(x * 1e5).astype(np.int64).ravel() + 1
-        reps = draw([k], np.repeat(np.arange(trials), n), trials, n_boot=500, seed=0, confidence=0.95)
+        reps = draw(
+            [k], np.repeat(np.arange(trials), n), trials, n_boot=500, seed=0, confidence=0.95
+        )
         lo, hi = percentile_interval(reps.skewness[0], 0.95)
         widths[n] = np.mean(hi - lo)
     assert 1.7 < widths[50] / widths[200] < 2.3, widths
@@ -167,7 +167,9 @@ def test_interval_holds_gamma_on_real_data_and_seeds_reproduce(digits):
     x, y = digits
     res = kw.kstar(x, y, method="exact", progress=False)
     c = res.concepts
-    assert ((c["skewness_ci_low"] <= c["skewness"]) & (c["skewness"] <= c["skewness_ci_high"])).all()
+    assert (
+        (c["skewness_ci_low"] <= c["skewness"]) & (c["skewness"] <= c["skewness_ci_high"])
+    ).all()
     assert ((c["pattern_confidence"] > 0) & (c["pattern_confidence"] <= 1)).all()
     s = res.summary
     for f in ("mean_skewness", "share_fractured", "mean_kstar_norm"):
@@ -202,7 +204,12 @@ def test_n_boot_zero_switches_intervals_off(mixed_k):
     k, codes = mixed_k
     res = _build(k, codes, n_boot=0)
     assert res.replicates is None and res.summary["n_boot"] == 0
-    assert res.concepts[["skewness_ci_low", "skewness_ci_high", "pattern_confidence"]].isna().all().all()
+    assert (
+        res.concepts[["skewness_ci_low", "skewness_ci_high", "pattern_confidence"]]
+        .isna()
+        .all()
+        .all()
+    )
     assert np.isnan(res.summary["mean_skewness_ci_low"])
     assert "[" not in repr(res) and "<table" in res._repr_html_()
     with pytest.raises(ValueError, match="n_boot"):

@@ -48,7 +48,9 @@ def test_seeds_reproduce_and_options_pass_through(separated):
     pd.testing.assert_frame_equal(a.permutations, b.permutations)
     assert not a.permutations.equals(c.permutations)
     d = kw.null_baseline(x, y, **opts)  # None means seed 0
-    pd.testing.assert_frame_equal(d.permutations, kw.null_baseline(x, y, random_state=0, **opts).permutations)
+    pd.testing.assert_frame_equal(
+        d.permutations, kw.null_baseline(x, y, random_state=0, **opts).permutations
+    )
     loose = kw.null_baseline(x, y, random_state=5, threshold=100.0, **opts)
     assert (loose.permutations["share_overlapped"] > a.permutations["share_overlapped"]).all()
 
