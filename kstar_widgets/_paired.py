@@ -11,7 +11,8 @@ from ._intervals import FIGURES, space_replicates
 
 def difference(a, b):
     """b - a, with equal infinities (both all-k*=1 or both all-k*=n) counting as no change."""
-    diff = b - a
+    with np.errstate(invalid="ignore"):  # inf - inf: replaced below, or NaN (+inf vs +inf only)
+        diff = b - a
     same_inf = (a == b) & np.isinf(a)
     if isinstance(diff, pd.Series):
         diff[same_inf] = 0.0

@@ -135,3 +135,26 @@ def test_compare_without_bootstrap(pair):
     assert c.differences[["ci_low", "ci_high"]].isna().all().all()
     assert "no interval" in c.verdict("share_clustered")
     assert c.concepts["skewness_diff_ci_low"].isna().all()
+
+
+def test_degenerate_concepts_compare_without_warnings():
+    """All k* = 1 in both: ΔΓ = 0 with interval [0, 0]; +inf against finite stays +inf."""
+    rng = np.random.default_rng(0)
+    codes = np.repeat([0, 1, 2], 20)
+    k_a = np.concatenate([np.ones(20), rng.integers(1, 21, 20), np.full(20, 20)]).astype(int)
+    k_b = k_a.copy()
+    k_b[40:] = rng.integers(1, 21, 20)  # concept 2: all k* = n in a, spread in b
+
+    def build(k, name):
+        return kw.KStarResult.build(
+            k=k, censored=np.zeros(60, bool), labels=codes, codes=codes,
+            concept_labels=np.arange(3), threshold=0.5, name=name, intruder=np.zeros(60, int),
+            intruder_distance=np.zeros(60), method="exact", metric="euclidean", reason="test",
+        )  # fmt: skip
+
+    c = kw.compare(build(k_a, "a"), build(k_b, "b"))
+    row = c.concepts.loc[0]
+    assert row["skewness_diff"] == 0
+    assert (row["skewness_diff_ci_low"], row["skewness_diff_ci_high"]) == (0, 0)
+    assert c.concepts.loc[2, "skewness_diff"] == np.inf
+    assert c.concepts.loc[2, "skewness_diff_ci_low"] == np.inf
