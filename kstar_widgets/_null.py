@@ -69,7 +69,7 @@ class NullBaseline:
         """
         obs = pd.Series({f: float(result.summary[f]) for f in NULL_FIGURES})
         perm = self.permutations.to_numpy(dtype=np.float64)
-        std = np.nanstd(perm, axis=0, ddof=1) if len(perm) > 1 else np.full(perm.shape[1], 0.0)
+        std = self.permutations.std(ddof=1).fillna(0.0).to_numpy()  # NaN-safe, no warnings
         gap = obs.to_numpy() - self.mean.to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(std > 0, gap / std, np.where(gap == 0, 0.0, np.sign(gap) * np.inf))
@@ -82,7 +82,9 @@ class NullBaseline:
                 "null_high": self.high,
                 "z": z,
                 "outside": (obs < self.low) | (obs > self.high),
-                "p_value": (1 + extreme.sum(axis=0)) / (len(perm) + 1),
+                "p_value": np.where(
+                    np.isnan(gap), np.nan, (1 + extreme.sum(axis=0)) / (len(perm) + 1)
+                ),
             }
         ).rename_axis("figure")
 

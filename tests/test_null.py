@@ -63,3 +63,15 @@ def test_bad_options_say_what_to_do(separated):
         kw.null_baseline(x, y, n_permutations=2, n_boot=10, progress=False)
     with pytest.raises(ValueError, match="labels has"):
         kw.null_baseline(x, y[:-1], n_permutations=2, progress=False)
+
+
+def test_undefined_observed_figures_stay_undefined():
+    """Two far concepts: every Γ is -inf, so the observed mean Γ is NaN and so is its p-value."""
+    rng = np.random.default_rng(0)
+    x = np.r_[rng.normal(0, 1, (30, 4)), rng.normal(50, 1, (30, 4))]
+    y = np.repeat([0, 1], 30)
+    null = kw.null_baseline(x, y, n_permutations=1, method="exact", progress=False)
+    table = null.compare(kw.kstar(x, y, method="exact", progress=False))
+    assert np.isnan(table.loc["mean_skewness", "observed"])
+    assert np.isnan(table.loc["mean_skewness", "p_value"])
+    assert table.loc["share_clustered", "z"] == np.inf and table.loc["share_clustered", "outside"]
