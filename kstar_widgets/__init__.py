@@ -1,6 +1,6 @@
 """kstar_widgets: how a vision model arranges each concept in its latent space.
 
-The compute core (``kstar``, ``compare``) imports no UI library and no model
+The compute core (``kstar``, ``compare``, ``null_baseline``) imports no UI library and no model
 library; feature extraction (torch, timm, open_clip) and the widgets (anywidget,
 ipywidgets, Bokeh) load on first use of their names.
 """
@@ -10,6 +10,7 @@ from importlib import import_module
 from . import synthetic
 from ._compare import Comparison, compare
 from ._kstar import kstar
+from ._null import NullBaseline, null_baseline
 from ._result import KStarResult
 from ._stats import PATTERNS, classify
 from ._warnings import DegenerateSpaceWarning
@@ -32,6 +33,7 @@ __all__ = [
     "DegenerateSpaceWarning",
     "Features",
     "KStarResult",
+    "NullBaseline",
     "__version__",
     "classify",
     "compare",
@@ -40,6 +42,7 @@ __all__ = [
     "extract",
     "features",
     "kstar",
+    "null_baseline",
     "report",
     "synthetic",
 ]

@@ -1,4 +1,4 @@
-"""compare(): two k* results on the same samples, side by side."""
+"""compare(): two k* results side by side, with bootstrap intervals of their differences."""
 
 from __future__ import annotations
 
@@ -7,34 +7,51 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._bootstrap import check_bootstrap
+from ._paired import bootstrap_differences, difference
 from ._result import KStarResult
 from ._stats import PATTERNS, UNDEFINED
+from ._verdict import verdict
 
 
 @dataclass(frozen=True, eq=False)
 class Comparison:
-    """How two k* results on the same samples differ.
+    """How two k* results differ, and whether the differences are larger than chance.
 
     Attributes
     ----------
     a, b : KStarResult
     names : tuple of str
         Names of a and b (their ``name``, made distinct).
-    samples : pandas.DataFrame
+    paired : bool
+        True when a and b are on the same samples (same order and labels): the
+        intervals come from a paired bootstrap. False (different samples, e.g. two
+        data sets): only unpaired intervals are available, from independent
+        bootstraps of a and b, and the per-sample fields are None / NaN.
+    samples : pandas.DataFrame or None
         Per sample: label, k_a, k_b, k_norm_a, k_norm_b, same_k, censored in either.
+        None when not paired.
     kstar_agreement : float
-        Share of samples with the same k* (censored samples count as different).
+        Share of samples with the same k* (censored samples count as different);
+        NaN when not paired.
     concepts : pandas.DataFrame
-        Per concept: skewness_a, skewness_b, skewness_diff (b - a), pattern_a,
-        pattern_b, same_pattern.
+        Per concept (all concepts of a and b, by label): n (of a; n_a and n_b when not
+        paired), skewness_a, skewness_b, skewness_diff (b - a), skewness_diff_ci_low,
+        skewness_diff_ci_high, pattern_a, pattern_b, same_pattern.
     pattern_agreement : float
-        Share of concepts with the same pattern.
+        Share of the concepts present in both with the same pattern.
     confusion : pandas.DataFrame
-        Pattern of a (rows) against pattern of b (columns), concept counts.
+        Pattern of a (rows) against pattern of b (columns), counts of concepts in both.
     rank_correlation : float
         Spearman correlation of Γ across concepts where both are finite.
     summary : pandas.DataFrame
         The two whole-space summaries side by side.
+    differences : pandas.DataFrame
+        Indexed by figure (mean_skewness, share_fractured, share_overlapped,
+        share_clustered, mean_kstar_norm): a, b, diff (b - a), ci_low, ci_high,
+        excludes_zero.
+    n_boot, confidence : int, float
+        The bootstrap behind the intervals.
     changed : pandas.DataFrame
         The concepts whose pattern changed.
     """
@@ -42,34 +59,74 @@ class Comparison:
     a: KStarResult
     b: KStarResult
     names: tuple
-    samples: pd.DataFrame
+    samples: pd.DataFrame | None
     kstar_agreement: float
     concepts: pd.DataFrame
     pattern_agreement: float
     confusion: pd.DataFrame
     rank_correlation: float
     summary: pd.DataFrame
+    differences: pd.DataFrame
+    paired: bool = True
+    n_boot: int = 0
+    confidence: float = 0.95
 
     @property
     def changed(self) -> pd.DataFrame:
         return self.concepts[~self.concepts["same_pattern"]]
 
+    def verdict(self, figure: str = "share_fractured") -> str:
+        """One sentence on a whole-space figure, decided by its interval.
+
+        Parameters
+        ----------
+        figure : str, default="share_fractured"
+            A row of ``differences``: mean_skewness, share_fractured,
+            share_overlapped, share_clustered or mean_kstar_norm.
+
+        Examples
+        --------
+        >>> cmp.verdict("share_fractured")  # doctest: +SKIP
+        'robust fractures fewer concepts than standard: Δ share Fractured −0.20 [−0.40, −0.10]'
+        """
+        return verdict(self, figure)
+
     def __repr__(self) -> str:
         na, nb = self.names
+        head = f"<Comparison {na!r} vs {nb!r}: "
+        if self.paired:
+            head += f"same k* for {self.kstar_agreement:.1%} of samples, "
+        else:
+            head += "different samples (unpaired intervals only), "
         return (
-            f"<Comparison {na!r} vs {nb!r}: same k* for {self.kstar_agreement:.1%} of samples, "
-            f"same pattern for {self.pattern_agreement:.1%} of concepts, "
-            f"Spearman ρ(Γ) = {self.rank_correlation:.3f}, {len(self.changed)} concept(s) changed>"
+            head + f"same pattern for {self.pattern_agreement:.1%} of concepts, "
+            f"Spearman ρ(Γ) = {self.rank_correlation:.3f}, {len(self.changed)} concept(s) changed; "
+            + self.verdict("share_fractured")
+            + ">"
         )
 
 
-def compare(a: KStarResult, b: KStarResult) -> Comparison:
-    """Compare two results on the same samples: exact vs approx, model vs model, layer vs layer.
+def compare(
+    a: KStarResult, b: KStarResult, *, n_boot=1000, confidence=0.95, random_state=None
+) -> Comparison:
+    """Compare two results: exact vs approx, model vs model, layer vs layer, data set vs data set.
+
+    On the same samples (same order and labels) the intervals of the differences
+    come from a paired bootstrap: each replicate draws the concepts and, within each
+    concept, the samples once, and applies the draw to both results. On different
+    samples only unpaired intervals exist (independent bootstraps of a and b) and
+    the per-sample agreement is not defined. See docs/method.md.
 
     Parameters
     ----------
     a, b : KStarResult
-        Results of ``kstar()`` on the same samples in the same order (same labels).
+        Results of ``kstar()``.
+    n_boot : int, default=1000
+        Bootstrap replicates (0: no intervals).
+    confidence : float, default=0.95
+        Level of the percentile intervals.
+    random_state : int, optional
+        Seed of the bootstrap (None: 0, so comparisons are reproducible).
 
     Returns
     -------
@@ -83,22 +140,79 @@ def compare(a: KStarResult, b: KStarResult) -> Comparison:
     >>> cmp = kw.compare(kw.kstar(x, y, progress=False), kw.kstar(x * 2, y, progress=False))
     >>> cmp.kstar_agreement
     1.0
+    >>> bool(cmp.differences.loc["mean_skewness", "excludes_zero"])
+    False
     """
     for r, which in ((a, "a"), (b, "b")):
         if not isinstance(r, KStarResult):
             raise TypeError(
                 f"compare() takes two KStarResult objects; {which} is {type(r).__name__}."
             )
-    if a.n_samples != b.n_samples or not np.array_equal(a.labels, b.labels):
-        raise ValueError(
-            "compare() needs two results on the same samples in the same order: "
-            f"a has {a.n_samples} samples, b has {b.n_samples}"
-            + ("" if a.n_samples != b.n_samples else ", and their labels differ")
-            + ". Compute both with the same labels array."
-        )
+    n_boot, confidence, seed = check_bootstrap(n_boot, confidence, random_state)
+    paired = a.n_samples == b.n_samples and np.array_equal(a.labels, b.labels)
     na, nb = a.name or "a", b.name or "b"
     if na == nb:
         na, nb = f"{na} (a)", f"{nb} (b)"
+    samples, agreement = _samples(a, b) if paired else (None, float("nan"))
+    concept_ci, differences = bootstrap_differences(
+        a, b, paired=paired, n_boot=n_boot, confidence=confidence, seed=seed
+    )
+    ca, cb = a.concepts, b.concepts
+    sizes = {"n": ca["n"]} if paired else {"n_a": ca["n"], "n_b": cb["n"]}
+    concepts = pd.DataFrame(
+        {
+            **sizes,
+            "skewness_a": ca["skewness"],
+            "skewness_b": cb["skewness"],
+            "skewness_diff": difference(ca["skewness"], cb["skewness"]),
+            "skewness_diff_ci_low": concept_ci["skewness_diff_ci_low"],
+            "skewness_diff_ci_high": concept_ci["skewness_diff_ci_high"],
+            "pattern_a": ca["pattern"],
+            "pattern_b": cb["pattern"],
+        }
+    )
+    concepts["same_pattern"] = concepts["pattern_a"].astype(str) == concepts["pattern_b"].astype(
+        str
+    )
+    common = concept_ci.index
+    pa, pb = ca["pattern"][common].astype(str), cb["pattern"][common].astype(str)
+    order = [*PATTERNS, UNDEFINED]
+    confusion = pd.crosstab(
+        pd.Categorical(pa, categories=order),
+        pd.Categorical(pb, categories=order),
+        rownames=[na],
+        colnames=[nb],
+        dropna=False,
+    )
+    ga, gb = ca["skewness"][common].to_numpy(), cb["skewness"][common].to_numpy()
+    both = np.isfinite(ga) & np.isfinite(gb)
+    if both.sum() >= 2:
+        from scipy.stats import spearmanr
+
+        rho = float(spearmanr(ga[both], gb[both]).statistic)
+    else:
+        rho = float("nan")
+    summary = pd.concat([a.summary.rename(na), b.summary.rename(nb)], axis=1)
+    return Comparison(
+        a=a,
+        b=b,
+        names=(na, nb),
+        samples=samples,
+        kstar_agreement=agreement,
+        concepts=concepts,
+        pattern_agreement=float((pa == pb).mean()) if len(common) else float("nan"),
+        confusion=confusion,
+        rank_correlation=rho,
+        summary=summary,
+        differences=differences,
+        paired=paired,
+        n_boot=n_boot,
+        confidence=confidence,
+    )
+
+
+def _samples(a: KStarResult, b: KStarResult) -> tuple[pd.DataFrame, float]:
+    """Per-sample k* side by side, and the share of samples with the same k*."""
     either_censored = a.censored | b.censored
     same_k = (a.k == b.k) & ~either_censored
     samples = pd.DataFrame(
@@ -112,50 +226,4 @@ def compare(a: KStarResult, b: KStarResult) -> Comparison:
             "censored": either_censored,
         }
     ).rename_axis("sample")
-    ca, cb = a.concepts, b.concepts
-    concepts = pd.DataFrame(
-        {
-            "n": ca["n"],
-            "skewness_a": ca["skewness"],
-            "skewness_b": cb["skewness"],
-            "skewness_diff": _difference(ca["skewness"], cb["skewness"]),
-            "pattern_a": ca["pattern"],
-            "pattern_b": cb["pattern"],
-            "same_pattern": ca["pattern"].astype(str) == cb["pattern"].astype(str),
-        }
-    )
-    order = [*PATTERNS, UNDEFINED]
-    confusion = pd.crosstab(
-        pd.Categorical(ca["pattern"].astype(str), categories=order),
-        pd.Categorical(cb["pattern"].astype(str), categories=order),
-        rownames=[na],
-        colnames=[nb],
-        dropna=False,
-    )
-    both = np.isfinite(ca["skewness"].to_numpy()) & np.isfinite(cb["skewness"].to_numpy())
-    if both.sum() >= 2:
-        from scipy.stats import spearmanr
-
-        rho = float(spearmanr(ca["skewness"][both], cb["skewness"][both]).statistic)
-    else:
-        rho = float("nan")
-    summary = pd.concat([a.summary.rename(na), b.summary.rename(nb)], axis=1)
-    return Comparison(
-        a=a,
-        b=b,
-        names=(na, nb),
-        samples=samples,
-        kstar_agreement=float(same_k.mean()),
-        concepts=concepts,
-        pattern_agreement=float(concepts["same_pattern"].mean()),
-        confusion=confusion,
-        rank_correlation=rho,
-        summary=summary,
-    )
-
-
-def _difference(a: pd.Series, b: pd.Series) -> pd.Series:
-    """b - a, with equal infinities (both all-k*=1 or both all-k*=n) counting as no change."""
-    diff = b - a
-    diff[(a == b) & np.isinf(a)] = 0.0
-    return diff
+    return samples, float(same_k.mean())

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from ._bootstrap import check_bootstrap
 from ._result import KStarResult
 from ._validation import (
     check_features,
@@ -31,6 +32,8 @@ def kstar(
     device="auto",
     progress=True,
     name=None,
+    n_boot=1000,
+    confidence=0.95,
 ):
     """Compute the k* distribution of a latent space.
 
@@ -59,13 +62,20 @@ def kstar(
     threshold : float, default=0.5
         Skewness threshold of the patterns.
     random_state : int, optional
-        Seed of the approximate method; seeded runs are reproducible.
+        Seed of the approximate method (seeded runs are reproducible) and of the
+        bootstrap; None leaves the approximate method unseeded and seeds the
+        bootstrap with 0, so intervals are always reproducible.
     device : str or torch.device, default="auto"
         Where the exact engine's products run: a CUDA GPU when present, else CPU.
     progress : bool, default=True
         Progress bars and status lines on stderr.
     name : str, optional
         Name of the result in comparisons and widgets (default: the method).
+    n_boot : int, default=1000
+        Bootstrap replicates behind the intervals of Γ, the pattern confidence and
+        the summary's intervals (docs/method.md); 0 switches them off (NaN).
+    confidence : float, default=0.95
+        Level of the percentile intervals.
 
     Returns
     -------
@@ -87,6 +97,7 @@ def kstar(
     problem, concept_labels = _problem(
         features, labels, method, metric, n_neighbors, random_state, device
     )
+    check_bootstrap(n_boot, confidence, random_state)  # fail before the long part
     if method == "auto":
         engine, reason = choose_engine(problem)
     else:
@@ -112,6 +123,9 @@ def kstar(
         n_neighbors=out.n_neighbors,
         timings=timings,
         info={**out.info, "device": str(problem.device)},
+        n_boot=n_boot,
+        confidence=confidence,
+        random_state=random_state,
     )
     timings["tabulate"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - t_start

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from ._bootstrap import Replicates, check_bootstrap, draw
+from ._intervals import concept_columns, summary_columns
 from ._stats import concept_table, space_summary
 
 
@@ -33,9 +36,14 @@ class KStarResult:
         Its distance in the metric's units (Euclidean distance, or 1 - cosine).
     concepts : pandas.DataFrame
         One row per concept, indexed by label: n, mean, std, median, skewness,
-        pattern, kstar1_share, censored_share, note.
+        skewness_ci_low, skewness_ci_high (percentile bootstrap interval of Γ),
+        pattern, pattern_confidence (share of bootstrap replicates in that pattern),
+        kstar1_share, censored_share, note. See docs/method.md, "Uncertainty".
     summary : pandas.Series
-        Whole-space figures (mean finite skewness, share of concepts per pattern, ...).
+        Whole-space figures (mean finite skewness, share of concepts per pattern, ...),
+        with ``<figure>_ci_low`` / ``<figure>_ci_high`` for mean_skewness,
+        share_fractured, share_overlapped, share_clustered and mean_kstar_norm, and the
+        bootstrap's ``confidence`` and ``n_boot`` (0: no intervals, NaN bounds).
     method, metric : str
         What ran ("exact" or "approx") and the distance used.
     reason : str
@@ -48,6 +56,10 @@ class KStarResult:
         Seconds per stage.
     name : str or None
         A name used by comparisons and widgets ("exact", a model name, ...).
+    info : dict
+        Engine details (device, rows settled in float64, ...).
+    replicates : Replicates or None
+        The bootstrap replicates behind the intervals (None when ``n_boot=0``).
     """
 
     k: np.ndarray
@@ -67,16 +79,42 @@ class KStarResult:
     timings: dict = field(default_factory=dict)
     name: str | None = None
     info: dict = field(default_factory=dict)
+    replicates: Replicates | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, *, k, censored, labels, codes, concept_labels, threshold, name=None, **kw):
-        """Assemble a result from per-sample k*: normalise, tabulate, summarise."""
+    def build(
+        cls,
+        *,
+        k,
+        censored,
+        labels,
+        codes,
+        concept_labels,
+        threshold,
+        name=None,
+        n_boot=1000,
+        confidence=0.95,
+        random_state=None,
+        **kw,
+    ):
+        """Assemble a result from per-sample k*: normalise, tabulate, bootstrap, summarise."""
+        n_boot, confidence, seed = check_bootstrap(n_boot, confidence, random_state)
         k = np.asarray(k, dtype=np.int64)
         censored = np.asarray(censored, dtype=bool)
         sizes = np.bincount(codes, minlength=len(concept_labels))
         k_norm = k / sizes[codes]
         table = concept_table(k, k_norm, censored, codes, concept_labels, threshold)
         summary = space_summary(table, k, k_norm, censored, threshold, name=name)
+        t0 = time.perf_counter()
+        reps = None
+        if n_boot > 0:
+            reps = draw([k], codes, len(sizes), n_boot=n_boot, seed=seed, confidence=confidence)
+        table = concept_columns(table, reps, threshold)
+        summary = summary_columns(
+            summary, reps, sizes, threshold, n_boot=n_boot, confidence=confidence
+        )
+        if isinstance(kw.get("timings"), dict):
+            kw["timings"]["bootstrap"] = time.perf_counter() - t0
         return cls(
             k=k,
             k_norm=k_norm,
@@ -87,6 +125,7 @@ class KStarResult:
             summary=summary,
             threshold=threshold,
             name=name,
+            replicates=reps,
             **kw,
         )
 
@@ -125,6 +164,16 @@ class KStarResult:
             threshold,
         )
         summary = space_summary(table, self.k, self.k_norm, self.censored, threshold, name=name)
+        # the interval of Γ does not depend on the threshold; the pattern confidence does
+        table = concept_columns(table, self.replicates, threshold)
+        summary = summary_columns(
+            summary,
+            self.replicates,
+            self.concepts["n"].to_numpy(),
+            threshold,
+            n_boot=self.summary["n_boot"],
+            confidence=self.summary["confidence"],
+        )
         return replace(self, concepts=table, summary=summary, threshold=threshold, name=name)
 
     def to_frame(self) -> pd.DataFrame:
@@ -165,9 +214,12 @@ class KStarResult:
             f"{p} {s[f'share_{p.lower()}']:.0%}" for p in ("Fractured", "Overlapped", "Clustered")
         )
         label = f" {self.name!r}" if self.name else ""
+        interval = ""
+        if s.get("n_boot", 0) and not np.isnan(s["mean_skewness_ci_low"]):
+            interval = f" [{s['mean_skewness_ci_low']:.3f}, {s['mean_skewness_ci_high']:.3f}]"
         return (
             f"<KStarResult{label}: {s['n_samples']} samples, {s['n_concepts']} concepts, "
-            f"{self.method}/{self.metric}; mean Γ {s['mean_skewness']:.3f}; {shares}>"
+            f"{self.method}/{self.metric}; mean Γ {s['mean_skewness']:.3f}{interval}; {shares}>"
         )
 
     def _repr_html_(self) -> str:

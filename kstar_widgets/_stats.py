@@ -1,4 +1,4 @@
-"""Per-concept skewness, patterns, and the whole-space summary (METHOD.md)."""
+"""Per-concept skewness, patterns, and the whole-space summary (docs/method.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ MIN_SAMPLES = 3
 
 
 def skewness(k: np.ndarray, codes: np.ndarray, n_concepts: int):
-    """Biased Fisher-Pearson skewness of k per concept, with METHOD.md's degenerate rules.
+    """Biased Fisher-Pearson skewness of k per concept, with the degenerate rules of docs/method.md.
 
     Skewness is scale-free, so it is computed on the integer k (exact deviations)
     rather than on k / n_c. Returns (skew, note): skew is +inf when every k* is 1,

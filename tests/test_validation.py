@@ -77,13 +77,26 @@ def test_torch_nan_is_caught():
         kw.kstar(t, Y, progress=False)
 
 
-def test_compare_refuses_different_samples():
+def test_compare_on_different_samples_is_unpaired():
     a = kw.kstar(X, Y, method="exact", progress=False)
     b = kw.kstar(X[:18], Y[:18], method="exact", progress=False)
-    with pytest.raises(ValueError, match="same samples"):
-        kw.compare(a, b)
-    c = kw.kstar(X, Y[::-1], method="exact", progress=False)
-    with pytest.raises(ValueError, match="labels differ"):
-        kw.compare(a, c)
+    c = kw.compare(a, b)
+    assert not c.paired and c.samples is None and np.isnan(c.kstar_agreement)
+    assert "unpaired" in repr(c)
+    d = kw.compare(a, kw.kstar(X, Y[::-1], method="exact", progress=False))
+    assert not d.paired
     with pytest.raises(TypeError, match="KStarResult"):
         kw.compare(a, "b")
+    with pytest.raises(ValueError, match="n_boot"):
+        kw.compare(a, a, n_boot=-1)
+    with pytest.raises(ValueError, match="confidence"):
+        kw.compare(a, a, confidence=1.5)
+
+
+def test_bootstrap_options_are_checked_before_the_computation():
+    with pytest.raises(ValueError, match="n_boot"):
+        kw.kstar(X, Y, n_boot=2.5, progress=False)
+    with pytest.raises(ValueError, match="confidence"):
+        kw.kstar(X, Y, confidence=0, progress=False)
+    with pytest.raises(TypeError, match="random_state"):
+        kw.kstar(X, Y, random_state="seed", progress=False)
