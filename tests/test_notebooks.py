@@ -70,22 +70,25 @@ def outputs_text(nb):
     return "\n".join(chunks)
 
 
-def test_notebooks_are_committed_without_outputs_and_match_the_builder(tmp_path):
+def test_notebooks_are_committed_without_outputs_and_match_the_sources(tmp_path):
     sys.path.insert(0, str(NOTEBOOKS))
     try:
-        import _build
+        import build
     finally:
         sys.path.remove(str(NOTEBOOKS))
-    built = _build.build(tmp_path)
+    built = build.build(tmp_path)
     assert sorted(p.name for p in built) == sorted(PARAMETERS)
     for p in built:
         committed = NOTEBOOKS / p.name
         assert committed.read_text() == p.read_text(), (
-            f"run python notebooks/_build.py ({p.name} is stale)"
+            f"run python notebooks/build.py ({p.name} is stale against notebooks/src/)"
         )
         nb = json.loads(committed.read_text())
+        assert nb["metadata"]["kernelspec"]["name"] == "python3"
         for cell in nb["cells"]:
             assert cell.get("outputs", []) == [] and cell.get("execution_count") is None
+        tagged = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+        assert len(tagged) == 1 and tagged[0]["cell_type"] == "code", p.name
 
 
 @pytest.mark.slow
