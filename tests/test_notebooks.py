@@ -22,7 +22,7 @@ PARAMETERS = {
     ),
     "04_robust_vs_standard.ipynb": (
         'PAIRS = [("inception_v3.tf_in1k", "inception_v3.tf_adv_in1k")]\n'
-        "IMAGE_FOLDER = None\nLIMIT = 1000\nEPOCHS = 1"
+        "IMAGE_FOLDER = None\nLIMIT = 1000\nEPOCHS = 1\nMATCH_TOLERANCE = 0.03"
     ),
     "05_layers.ipynb": 'EPOCHS = 1\nTIMM_MODEL = "resnet18"\nTIMM_LIMIT, TIMM_IMAGE_SIZE = 200, 32',
 }
