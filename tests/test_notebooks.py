@@ -97,6 +97,14 @@ def test_notebook_runs_offline(name, offline_env, tmp_path):
     nb = run_notebook(NOTEBOOKS / name, tmp_path, PARAMETERS[name])
     text = outputs_text(nb)
     assert "Traceback" not in text
+    # stderr shows as a pink error box: status lines, warnings and log errors must not land there
+    stderr = [
+        out["text"]
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if out.get("name") == "stderr"
+    ]
+    assert not [t for t in stderr if any(w in t for w in ("kstar_widgets:", "ERROR", "Warning"))]
     if name == "01_quickstart.ipynb":
         assert (tmp_path / "quickstart_report.html").stat().st_size > 100_000
         assert "KStarExplorer" in text or "application/vnd.jupyter.widget-view+json" in text
