@@ -32,8 +32,8 @@ output_notebook(INLINE, hide_banner=True)  # BokehJS from the installed package:
 
 PATTERN_COLORS = interpret.PATTERN_COLORS  # pattern colours, used for patterns only
 # concept colours: none of them resembles a pattern colour
-CONCEPT_COLORS = ["#1f77b4", "#d62728", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
-CONCEPT_COLORS += ["#000000"]
+CONCEPT_COLORS = ["#1f77b4", "#000000", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+CONCEPT_COLORS += ["#393b79"]
 NAMES = ["target", "neighbour", "far-1", "far-2", "far-3"]
 
 
@@ -144,7 +144,7 @@ print(
 
 # %% [markdown]
 # ## Skewness is about tails, not about shape: the uniform-vs-two-peaks caveat
-# Γ ≈ 0 says only that neither tail dominates. A concept whose k\* are spread evenly and a
+# Γ ≈ 0 says only that neither tail dominates. A concept whose k\* spread over the whole range and a
 # concept split in two halves — one inside another concept (k\* near 1), one on its own
 # (k\* = half its size) — both get Γ near 0 and both are called Overlapped. Only the
 # histogram tells them apart, so look at it before reading an Overlapped label.
@@ -471,7 +471,7 @@ def update(change=None):
     near = np.isin(y, ["target", "neighbour"])
     res = kw.kstar(x, y, method="exact", progress=False)
     points.data = dict(
-        x=x[near, 0], y=x[near, 1], colour=np.where(y[near] == "target", "#000000", "#1f77b4")
+        x=x[near, 0], y=x[near, 1], colour=np.where(y[near] == "target", *CONCEPT_COLORS[:2])
     )
     v = res.k_norm[y == "target"]
     counts, edges = np.histogram(v, bins=25, range=(0, 1))
@@ -481,8 +481,8 @@ def update(change=None):
     mean_line.location, median_line.location = float(v.mean()), float(np.median(v))
     hist.title.text = f"target: {interpret.gamma(res, 'target')}, {pattern}"
     summary.value = (
-        f"target (black) {interpret.gamma(res, 'target')}: <b>{pattern}</b>; "
-        f"mean normalised k* {v.mean():.2f}, median {np.median(v):.2f}; neighbour in blue"
+        f"target (blue) {interpret.gamma(res, 'target')}: <b>{pattern}</b>; "
+        f"mean normalised k* {v.mean():.2f}, median {np.median(v):.2f}; neighbour in black"
     )
 
 
