@@ -124,9 +124,14 @@ def test_demo_runs_reports_and_reuses_its_cache(tmp_path, capsys):
     per_concept = out.split("Per concept")[1].split("Whole latent space")[0]
     assert sum(line.strip()[:1].isdigit() for line in per_concept.splitlines()) == 10
     assert (tmp_path / "demo.html").stat().st_size > 100_000
-    assert main([*argv[:-2], "--no-report"]) == 0
+    assert main([*argv[:-2], "--no-report", "--markdown"]) == 0
     again = capsys.readouterr().out
     assert "weights cache: hit" in again
+    # the README's table, printed by the command, rows named as the demo names them
+    markdown = again.split("As Markdown:")[1]
+    rows = [line.split("|")[1].strip() for line in markdown.splitlines() if line.startswith("| ")]
+    assert rows == ["latent space", "pixels", "random CNN", "trained CNN", "robust CNN"]
+    assert "| under FGSM (ε 0.1) |" in markdown and "torch " in markdown and "timm " in markdown
     # the same numbers from the cache
     assert (
         out.split("Whole latent space")[1].split("From most")[0]

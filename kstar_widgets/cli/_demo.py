@@ -51,6 +51,12 @@ def add_parser(sub):
         "--cache-dir", metavar="DIR", help="feature and weights cache (default: user cache)"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--markdown",
+        action="store_true",
+        help="also print the whole-space table as Markdown, with the library versions "
+        "(the table the README shows)",
+    )
     p.set_defaults(run=run)
 
 
@@ -77,6 +83,48 @@ def tables(spaces, results, *, attack, eps):
     rows["feature dimension"] = [str(s.features.features.shape[1]) for s in spaces.values()]
     whole = pd.DataFrame(rows, index=list(results)).T
     return per_concept, whole
+
+
+def versions() -> str:
+    """The library versions behind the numbers: the ones that change trained weights."""
+    import platform
+
+    import numpy
+    import timm
+    import torch
+
+    import kstar_widgets
+
+    return (
+        f"kstar_widgets {kstar_widgets.__version__}, torch {torch.__version__}, "
+        f"timm {timm.__version__}, numpy {numpy.__version__}, Python {platform.python_version()}"
+    )
+
+
+def markdown_table(spaces, results, *, attack, eps, epochs, seed) -> str:
+    """The whole-space figures as a Markdown table, rows named as the demo names them."""
+    from ..interpret import figure
+
+    lines = [
+        f"| latent space | mean Γ | Fractured / Overlapped / Clustered | held-out accuracy "
+        f"| under {attack.upper()} (ε {eps:g}) |",
+        "|---|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        counts = r.concepts["pattern"].value_counts()
+        patterns = " / ".join(
+            str(counts.get(p, 0)) for p in ("Fractured", "Overlapped", "Clustered")
+        )
+        acc = spaces[name].accuracy
+        adv = spaces[name].attack_accuracy
+        held = "–" if acc is None else f"{acc:.1%}"
+        under = "–" if adv is None else f"{adv:.1%}"
+        lines.append(
+            f"| {name} | {figure(r, 'mean_skewness', label=False)} | {patterns} | {held} | {under} |"
+        )
+    lines.append("")
+    lines.append(f"`kstar-widgets demo --markdown` ({epochs} epochs, seed {seed}); {versions()}.")
+    return "\n".join(lines)
 
 
 def run(args) -> int:
@@ -122,6 +170,9 @@ def run(args) -> int:
     print(whole.to_string())
     ranked = whole.loc["mean skewness Γ"].astype(float).sort_values()
     print("\nFrom most clustered to most fractured (mean Γ): " + " < ".join(ranked.index))
+    if args.markdown:
+        print("\nAs Markdown:\n")
+        print(markdown_table(spaces, results, attack=args.attack, eps=args.eps, epochs=args.epochs))
     if out is not None:
         data = next(iter(spaces.values())).features
         write_report(

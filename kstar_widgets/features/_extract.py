@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from .._progress import say
+from .._progress import say, say_once
 from ._backbone import INIT_SEED, Backbone
 from ._features import Features
 from ._key import key_parts
@@ -98,6 +98,11 @@ def extract_features(
     data = _select(data, indices, limit)
     if len(data) == 0:
         raise ValueError("no images selected: indices/limit left an empty data set.")
+    if isinstance(model, str) and not pretrained:
+        say_once(
+            f"{model} has random weights (pretrained=False): its space shows the untrained "
+            "architecture, not a trained model; pass pretrained=True to load weights"
+        )
     dev = resolve_device(device)
     path = None
     if cache:
@@ -123,11 +128,6 @@ def extract_features(
         model, pretrained=pretrained, layer=layer, transform=transform, image_size=image_size
     )
     layer = backbone.default_layer
-    if isinstance(model, str) and "/" in model and backbone.weights == "random":
-        say(
-            f"{backbone.spec} with random weights (pretrained=False); pass pretrained=True to load them",
-            progress,
-        )
     is_clip = backbone.family == "open_clip"
     meta = {
         "model": backbone.spec,

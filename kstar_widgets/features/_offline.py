@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import time
 
@@ -36,11 +37,62 @@ def ways_forward(label: str) -> str:
     )
 
 
+class _Held(logging.Handler):
+    """Keeps log records instead of printing them."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+# loggers that report download failures while weights load (open_clip logs on the root logger)
+DOWNLOAD_LOGGERS = ("", "open_clip", "huggingface_hub", "timm")
+
+
+@contextlib.contextmanager
+def held_logs(names=DOWNLOAD_LOGGERS):
+    """Hold the named loggers' warnings and errors; replay them only if the block succeeds.
+
+    A failed download then reaches the user once, as the exception's message (and a
+    notebook's one ``NOTE:`` line), not also as ``ERROR:root:...`` log lines.
+    """
+    held = _Held()
+    loggers = [logging.getLogger(n) for n in names]
+    saved = [(lg.handlers[:], lg.propagate) for lg in loggers]
+    for lg in loggers:
+        lg.handlers, lg.propagate = [held], False
+    ok = False
+    try:
+        yield held.records
+        ok = True
+    finally:
+        for lg, (handlers, propagate) in zip(loggers, saved, strict=True):
+            lg.handlers, lg.propagate = handlers, propagate
+        if ok:
+            for record in held.records:
+                logging.getLogger(record.name).handle(record)
+
+
+def _first_line(records) -> str:
+    errors = [r for r in records if r.levelno >= logging.ERROR] or records
+    return errors[0].getMessage().splitlines()[0] if errors else ""
+
+
 @contextlib.contextmanager
 def offline_guard(label: str):
-    """Load weights in offline mode when the hub is unreachable; turn failures into one clear error."""
+    """Load weights; offline, turn any failure (and its third-party log lines) into one clear error."""
     if not hub_offline():
-        yield
+        with held_logs() as records:
+            try:
+                yield
+            except Exception as exc:
+                line = _first_line(records)
+                if line and hasattr(exc, "add_note"):
+                    exc.add_note(f"(logged while loading: {line})")
+                raise
         return
     import huggingface_hub.constants as hf_constants
 
@@ -50,7 +102,8 @@ def offline_guard(label: str):
     # huggingface_hub reads the variable at import time: set its constant as well
     hf_constants.HF_HUB_OFFLINE = True
     try:
-        yield
+        with held_logs():
+            yield
     except Exception as exc:
         raise WeightsUnavailableError(
             f"{ways_forward(label)} ({type(exc).__name__}: {exc})"

@@ -26,6 +26,27 @@ def torch_threads(n):
         torch.set_num_threads(old)
 
 
+@contextlib.contextmanager
+def deterministic():
+    """torch's deterministic algorithms for the block, then the previous setting.
+
+    With one thread and seeded generators this makes two trainings on the same
+    machine and library versions give the same weights bit for bit. Other CPUs or
+    torch versions may round differently and train slightly different weights.
+    """
+    import torch
+
+    was, warn_only = (
+        torch.are_deterministic_algorithms_enabled(),
+        torch.is_deterministic_algorithms_warn_only_enabled(),
+    )
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(was, warn_only=warn_only)
+
+
 def small_cnn(*, arch="resnet10t", num_classes=10, channels=SMALL_CHANNELS, seed=0):
     """A randomly initialised, seeded timm CNN for the digits.
 

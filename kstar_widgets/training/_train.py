@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._progress import progress_bar
-from ._model import torch_threads
+from ._model import deterministic, torch_threads
 
 
 def _check_int(name, value, low):
@@ -81,7 +81,7 @@ def train_classifier(
     what = "training" if attack is None else f"{attack} adversarial training"
     bar = progress_bar(total=epochs * n_batches, desc=what, unit="batch", enable=progress)
     losses = []
-    with torch_threads(threads):
+    with torch_threads(threads), deterministic():
         for _ in range(epochs):
             order, total = torch.randperm(len(x), generator=gen), 0.0
             for b in range(n_batches):
