@@ -26,7 +26,8 @@ class Comparison:
         Share of samples with the same k* (censored samples count as different).
     concepts : pandas.DataFrame
         Per concept: skewness_a, skewness_b, skewness_diff (b - a), pattern_a,
-        pattern_b, same_pattern.
+        pattern_b, same_pattern; when both results have islands, islands_a,
+        islands_b, islands_diff (b - a).
     pattern_agreement : float
         Share of concepts with the same pattern.
     confusion : pandas.DataFrame
@@ -124,6 +125,9 @@ def compare(a: KStarResult, b: KStarResult) -> Comparison:
             "same_pattern": ca["pattern"].astype(str) == cb["pattern"].astype(str),
         }
     )
+    if "islands" in ca and "islands" in cb:
+        concepts["islands_a"], concepts["islands_b"] = ca["islands"], cb["islands"]
+        concepts["islands_diff"] = cb["islands"] - ca["islands"]
     order = [*PATTERNS, UNDEFINED]
     confusion = pd.crosstab(
         pd.Categorical(ca["pattern"].astype(str), categories=order),

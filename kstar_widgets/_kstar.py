@@ -31,6 +31,7 @@ def kstar(
     device="auto",
     progress=True,
     name=None,
+    islands=True,
 ):
     """Compute the k* distribution of a latent space.
 
@@ -66,6 +67,9 @@ def kstar(
         Progress bars and status lines on stderr.
     name : str, optional
         Name of the result in comparisons and widgets (default: the method).
+    islands : bool, default=True
+        Also split each concept into its islands (``result.island``, concepts columns
+        ``islands``, ``largest_island_share``, ``singleton_share``; docs/method.md).
 
     Returns
     -------
@@ -85,7 +89,7 @@ def kstar(
     t_start = time.perf_counter()
     threshold = check_threshold(threshold)
     problem, concept_labels = _problem(
-        features, labels, method, metric, n_neighbors, random_state, device
+        features, labels, method, metric, n_neighbors, random_state, device, islands
     )
     if method == "auto":
         engine, reason = choose_engine(problem)
@@ -112,13 +116,14 @@ def kstar(
         n_neighbors=out.n_neighbors,
         timings=timings,
         info={**out.info, "device": str(problem.device)},
+        island=out.island,
     )
     timings["tabulate"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - t_start
     return res
 
 
-def _problem(features, labels, method, metric, n_neighbors, random_state, device):
+def _problem(features, labels, method, metric, n_neighbors, random_state, device, islands=True):
     """Validate the inputs at the boundary; returns (the engines' Problem, concept labels)."""
     from ._device import resolve_device
 
@@ -140,5 +145,6 @@ def _problem(features, labels, method, metric, n_neighbors, random_state, device
         device=dev,
         n_neighbors=k_budget,
         random_state=random_state,
+        islands=bool(islands),
     )
     return problem, concept_labels

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ._islands import number_islands, with_island_columns
 from ._stats import concept_table, space_summary
 
 
@@ -33,7 +34,8 @@ class KStarResult:
         Its distance in the metric's units (Euclidean distance, or 1 - cosine).
     concepts : pandas.DataFrame
         One row per concept, indexed by label: n, mean, std, median, skewness,
-        pattern, kstar1_share, censored_share, note.
+        pattern, kstar1_share, censored_share, note; with islands also islands,
+        largest_island_share, singleton_share.
     summary : pandas.Series
         Whole-space figures (mean finite skewness, share of concepts per pattern, ...).
     method, metric : str
@@ -48,6 +50,10 @@ class KStarResult:
         Seconds per stage.
     name : str or None
         A name used by comparisons and widgets ("exact", a model name, ...).
+    island : int64 ndarray of shape (n_samples,) or None
+        Island of each sample within its concept, 0 the largest (ties: the island
+        with the smallest sample index first); None if ``kstar(islands=False)``.
+        ``info["islands_approximate"]`` says whether they come from a kNN graph.
     """
 
     k: np.ndarray
@@ -67,15 +73,20 @@ class KStarResult:
     timings: dict = field(default_factory=dict)
     name: str | None = None
     info: dict = field(default_factory=dict)
+    island: np.ndarray | None = None
 
     @classmethod
-    def build(cls, *, k, censored, labels, codes, concept_labels, threshold, name=None, **kw):
+    def build(
+        cls, *, k, censored, labels, codes, concept_labels, threshold, name=None, island=None, **kw
+    ):
         """Assemble a result from per-sample k*: normalise, tabulate, summarise."""
         k = np.asarray(k, dtype=np.int64)
         censored = np.asarray(censored, dtype=bool)
         sizes = np.bincount(codes, minlength=len(concept_labels))
         k_norm = k / sizes[codes]
         table = concept_table(k, k_norm, censored, codes, concept_labels, threshold)
+        island = None if island is None else number_islands(island, codes)
+        table = with_island_columns(table, island, codes)
         summary = space_summary(table, k, k_norm, censored, threshold, name=name)
         return cls(
             k=k,
@@ -87,6 +98,7 @@ class KStarResult:
             summary=summary,
             threshold=threshold,
             name=name,
+            island=island,
             **kw,
         )
 
@@ -124,11 +136,12 @@ class KStarResult:
             self.concepts.index.to_numpy(),
             threshold,
         )
+        table = with_island_columns(table, self.island, self.codes)
         summary = space_summary(table, self.k, self.k_norm, self.censored, threshold, name=name)
         return replace(self, concepts=table, summary=summary, threshold=threshold, name=name)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per sample: label, k, k_norm, censored, intruder, its label and distance."""
+        """One row per sample: label, k, k_norm, censored, intruder, its label and distance, island."""
         known = self.intruder >= 0
         intruder_label = np.full(self.n_samples, None, dtype=object)
         intruder_label[known] = self.labels[self.intruder[known]]
@@ -141,6 +154,7 @@ class KStarResult:
                 "intruder": self.intruder,
                 "intruder_label": intruder_label,
                 "intruder_distance": self.intruder_distance,
+                **({} if self.island is None else {"island": self.island}),
             }
         ).rename_axis("sample")
 

@@ -1,0 +1,93 @@
+"""Islands inside the engines: connected components of each concept's k* graph.
+
+For a concept c, G_c joins p and q (same concept) when d(p, q) < d_foreign(p) or
+d(q, p) < d_foreign(q): exactly the same-concept pairs k* counts (docs/method.md,
+"Islands of a concept"). The engines meet these pairs while counting k*; nothing
+here stores them all (a concept of 4,000 samples can have millions).
+
+- :class:`BandComponents` (exact engine): a label per sample, merged block by block.
+  A block's edges are read from its boolean "closer than d_foreign" mask, a chunk of
+  rows at a time; pairs whose labels already agree are dropped on the device before
+  anything is copied, and the rest are merged through a small graph of labels.
+- :func:`components` (approximate engine): one pass over an edge list.
+
+Raw ids only; the numbering "0 = the largest island" is done once, in
+``kstar_widgets._islands``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# entries of a block's mask looked at per merge: bounds the edges copied at once
+CHUNK = 1 << 18
+
+
+class BandComponents:
+    """Labels of n samples (in the exact engine's concept order), merged as edges arrive.
+
+    Invariant: ``label[x]`` is a sample of x's current component, the same for all of
+    it. Components never leave a concept, and a concept's samples are contiguous, so a
+    merge over the columns ``lo..hi`` of a block's band touches only ``label[lo:hi]``.
+    Memory: n labels plus one chunk of edges.
+    """
+
+    def __init__(self, n: int):
+        self.label = np.arange(n, dtype=np.int64)
+
+    def add_mask(self, mask, r0: int, lo: int) -> None:
+        """Merge the edges (r0 + i, lo + j) where the torch bool mask (rows, width) is True."""
+        import torch
+
+        nb, width = mask.shape
+        step = max(1, CHUNK // max(width, 1))
+        for c0 in range(0, nb, step):
+            c1 = min(nb, c0 + step)
+            lab = torch.from_numpy(self.label[lo : lo + width].copy()).to(mask.device)
+            rows = lab[r0 - lo + c0 : r0 - lo + c1]
+            # an edge between samples already in one component changes nothing
+            live = rows[:, None] != lab[None, :]
+            live &= mask[c0:c1]
+            nz = torch.nonzero(live)
+            if len(nz):
+                self._merge(rows[nz[:, 0]].cpu().numpy(), lab[nz[:, 1]].cpu().numpy(), lo, width)
+
+    def add_pairs(self, rows: np.ndarray, cols: np.ndarray, lo: int, width: int) -> None:
+        """Merge the edges (rows[i], cols[i]), all inside lo .. lo + width."""
+        a, b = self.label[rows], self.label[cols]
+        keep = a != b
+        if keep.any():
+            self._merge(a[keep], b[keep], lo, width)
+
+    def _merge(self, a, b, lo, width):
+        """Join the components labelled a[i] and b[i] (labels inside lo .. lo + width)."""
+        n_comp, comp = _graph_components(width, a - lo, b - lo)
+        rep = np.empty(n_comp, dtype=np.int64)
+        rep[comp] = np.arange(width)  # any label of the merged component represents it
+        window = self.label[lo : lo + width]
+        window[:] = lo + rep[comp[window - lo]]
+
+
+def components(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Component id (a member's index) of each of n nodes joined by edges (rows[i], cols[i])."""
+    n_comp, comp = _graph_components(n, rows, cols)
+    rep = np.empty(n_comp, dtype=np.int64)
+    rep[comp] = np.arange(n)
+    return rep[comp]
+
+
+def spanning_pairs(nodes: np.ndarray, rows: np.ndarray, cols: np.ndarray):
+    """Edges (local indices into `nodes`) reduced to one per node: (nodes, a member of its component).
+
+    Keeps connectivity with at most len(nodes) edges instead of all of them.
+    """
+    comp = components(len(nodes), rows, cols)
+    return nodes, nodes[comp]
+
+
+def _graph_components(n, rows, cols):
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    g = coo_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=(n, n))
+    return connected_components(g, directed=False)
