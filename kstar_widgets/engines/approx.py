@@ -8,6 +8,12 @@ graph's misses on the same-concept side; elsewhere it is read off the list.
 When none of the K neighbours is foreign, k* is censored (only known to exceed
 K), unless the list already holds all n_c - 1 other samples of the concept, in
 which case k* = n_c exactly (docs/method.md, "Approximate engine").
+
+Islands come from the same pairs k* counts: a sample's same-concept list entries
+closer than the list's d_foreign (all entries where the list has no foreign one),
+and in verified concepts every same-concept sample closer than that. The graph is
+a subgraph of the exact one, so its islands are at least as many, unless the list
+misses a sample's true nearest foreign neighbour (docs/method.md, "Islands").
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import time
 import numpy as np
 
 from ._base import Engine, EngineResult, Problem
+from ._components import BandComponents, components
 from ._cost import graph_seconds, verify_seconds
 from ._graph import drop_self, is_compiled, knn_graph
 from ._within import count_closer_within
@@ -63,7 +70,12 @@ class ApproxEngine(Engine):
         del x32
         t0 = time.perf_counter()
         idx, dist = drop_self(indices, distances, problem.n_neighbors)
-        k, censored, intruder, d_foreign, verified = read_kstar(problem, idx, dist, self.verify)
+        k, censored, intruder, d_foreign, verified, island = read_kstar(
+            problem, idx, dist, self.verify
+        )
+        info = {"graph_neighbors": idx.shape[1], "verified_share": float(verified.mean())}
+        if island is not None:
+            info["islands_approximate"] = True
         return EngineResult(
             k=k,
             censored=censored,
@@ -71,15 +83,17 @@ class ApproxEngine(Engine):
             intruder_sqdist=d_foreign,
             n_neighbors=problem.n_neighbors,
             timings={"graph": t_graph, "read": time.perf_counter() - t0},
-            info={"graph_neighbors": idx.shape[1], "verified_share": float(verified.mean())},
+            info=info,
+            island=island,
         )
 
 
 def read_kstar(problem: Problem, idx, dist, verify=True):
     """k* from neighbour lists (n, K), nearest first, self excluded.
 
-    Returns (k, censored, intruder, d_foreign, verified): d_foreign squared float64,
-    inf and intruder -1 where the list holds no foreign sample.
+    Returns (k, censored, intruder, d_foreign, verified, island): d_foreign squared
+    float64, inf and intruder -1 where the list holds no foreign sample; island raw
+    ids (a member's index) or None when ``problem.islands`` is False.
     """
     codes, sizes, ref = problem.codes, problem.sizes, problem.metric.reference
     n, kk = idx.shape
@@ -96,6 +110,9 @@ def read_kstar(problem: Problem, idx, dist, verify=True):
     censored[open_] = True
 
     verified = np.zeros(n, dtype=bool)
+    # edges (sample, sample) of the islands' graph, as k* counts them; rows without a
+    # foreign entry: the whole list
+    edges = [_whole_lists(idx, ~has_foreign)] if problem.islands else None
     if verify:
         for c in np.flatnonzero(sizes.astype(np.float64) ** 2 <= VERIFY_MAX_PAIRS):
             members = np.flatnonzero(codes == c)
@@ -103,13 +120,32 @@ def read_kstar(problem: Problem, idx, dist, verify=True):
             if not want.any():
                 continue
             thr = np.where(want, d_foreign[members], -np.inf)
-            counts = count_closer_within(ref, members, thr, device=problem.device)
+            comps = None if edges is None else BandComponents(len(members))
+            counts = count_closer_within(
+                ref, members, thr, device=problem.device, islands=comps
+            )
             k[members[want]] = 1 + counts[want]
             verified[members[want]] = True
+            if comps is not None:  # one edge per member keeps the concept's components
+                edges.append((members, members[comps.label]))
     rest = has_foreign & ~verified
     if rest.any():
-        k[rest] = _count_in_list(ref, idx, dist, same, d_foreign, rest)
-    return k, censored, intruder, d_foreign, verified
+        closer = _closer_in_list(ref, idx, dist, same, d_foreign, rest)
+        k[rest] = 1 + closer.sum(axis=1)
+        if edges is not None:
+            r, j = np.nonzero(closer)
+            p = np.flatnonzero(rest)[r]
+            edges.append((p, idx[p, j]))
+    island = None
+    if edges is not None:
+        island = components(n, *(np.concatenate(side) for side in zip(*edges)))
+    return k, censored, intruder, d_foreign, verified, island
+
+
+def _whole_lists(idx, rows):
+    """Edges from each of `rows` (bool (n,)) to every entry of its list."""
+    p = np.repeat(np.flatnonzero(rows), idx.shape[1])
+    return p, idx[rows].ravel()
 
 
 def _float32_band(d2, d):
@@ -140,18 +176,18 @@ def _nearest_foreign_in_list(ref, idx, dist, same, has_foreign):
     return intruder, d_foreign
 
 
-def _count_in_list(ref, idx, dist, same, d_foreign, rest):
-    """1 + same-concept entries of the list closer than d_foreign, ties settled in float64."""
+def _closer_in_list(ref, idx, dist, same, d_foreign, rest):
+    """Same-concept entries of the lists of `rest` closer than d_foreign (bool (m, K)),
+    ties settled in float64."""
     d = ref.features.shape[1]
     sub_same = same[rest]
     d2 = dist[rest].astype(np.float64) ** 2
     dfr = d_foreign[rest][:, None]
     tol = _float32_band(dfr, d)
-    surely = sub_same & (d2 < dfr - tol)
-    k_rest = 1 + surely.sum(axis=1)
-    unsure = sub_same & ~surely & (d2 <= dfr + tol)
+    closer = sub_same & (d2 < dfr - tol)
+    unsure = sub_same & ~closer & (d2 <= dfr + tol)
     for r, p in enumerate(np.flatnonzero(rest)):
         if unsure[r].any():
-            js = idx[p, unsure[r]]
-            k_rest[r] += int((ref.sqdist(p, js) < d_foreign[p]).sum())
-    return k_rest
+            cols = np.flatnonzero(unsure[r])
+            closer[r, cols] = ref.sqdist(p, idx[p, cols]) < d_foreign[p]
+    return closer
