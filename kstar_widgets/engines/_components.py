@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# entries of a block's mask looked at per merge: bounds the edges copied at once
-CHUNK = 1 << 18
+# entries of a block's mask looked at per merge: the first chunk of a block, and at most
+# (which bounds the edges copied at once)
+FIRST, CHUNK = 1 << 12, 1 << 18
 
 
 class BandComponents:
@@ -36,21 +37,25 @@ class BandComponents:
         self.label = np.arange(n, dtype=np.int64)
 
     def add_mask(self, mask, r0: int, lo: int) -> None:
-        """Merge the edges (r0 + i, lo + j) where the torch bool mask (rows, width) is True."""
-        import torch
+        """Merge the edges (r0 + i, lo + j) where the torch bool mask (rows, width) is True.
 
+        Rows go in chunks that start small and double: the first rows of a concept
+        merge most of it, after which few of its pairs still join two labels.
+        """
         nb, width = mask.shape
-        step = max(1, CHUNK // max(width, 1))
-        for c0 in range(0, nb, step):
+        host = mask.device.type == "cpu"
+        m = mask.numpy() if host else mask  # numpy on the host: no thread hand-offs
+        step, most = max(1, FIRST // width), max(1, CHUNK // width)
+        c0 = 0
+        while c0 < nb:
             c1 = min(nb, c0 + step)
-            lab = torch.from_numpy(self.label[lo : lo + width].copy()).to(mask.device)
-            rows = lab[r0 - lo + c0 : r0 - lo + c1]
-            # an edge between samples already in one component changes nothing
-            live = rows[:, None] != lab[None, :]
-            live &= mask[c0:c1]
-            nz = torch.nonzero(live)
-            if len(nz):
-                self._merge(rows[nz[:, 0]].cpu().numpy(), lab[nz[:, 1]].cpu().numpy(), lo, width)
+            if host:
+                a, b = _live_pairs(self.label[lo : lo + width], m[c0:c1], r0 - lo + c0)
+            else:
+                a, b = _live_pairs_torch(self.label[lo : lo + width], m[c0:c1], r0 - lo + c0)
+            if len(a):
+                self._merge(a, b, lo, width)
+            c0, step = c1, min(2 * step, most)
 
     def add_pairs(self, rows: np.ndarray, cols: np.ndarray, lo: int, width: int) -> None:
         """Merge the edges (rows[i], cols[i]), all inside lo .. lo + width."""
@@ -66,6 +71,27 @@ class BandComponents:
         rep[comp] = np.arange(width)  # any label of the merged component represents it
         window = self.label[lo : lo + width]
         window[:] = lo + rep[comp[window - lo]]
+
+
+def _live_pairs(lab, mask, first_row):
+    """Label pairs (row's, column's) of the mask's edges whose labels differ (numpy)."""
+    rows = lab[first_row : first_row + len(mask)]
+    live = rows[:, None] != lab[None, :]  # an edge inside one component changes nothing
+    live &= mask
+    i, j = np.nonzero(live)
+    return rows[i], lab[j]
+
+
+def _live_pairs_torch(lab, mask, first_row):
+    """As :func:`_live_pairs`, for a mask on an accelerator (only the pairs are copied)."""
+    import torch
+
+    lab_t = torch.from_numpy(lab).to(mask.device)
+    rows = lab_t[first_row : first_row + len(mask)]
+    live = rows[:, None] != lab_t[None, :]
+    live &= mask
+    i, j = torch.nonzero(live, as_tuple=True)
+    return rows[i].cpu().numpy(), lab_t[j].cpu().numpy()
 
 
 def components(n: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
