@@ -43,9 +43,8 @@ def island_agreement(exact, approx) -> dict:
         m = exact.codes == c
         ari.append(adjusted_rand_score(exact.island[m], approx.island[m]))
         same.append(np.array_equal(exact.island[m], approx.island[m]))  # both numbered alike
-    return dict(
-        zip(keys, (np.mean(n_e == n_a), np.mean(same), np.mean(ari), np.mean(n_a < n_e)))
-    )
+    values = (np.mean(n_e == n_a), np.mean(same), np.mean(ari), np.mean(n_a < n_e))
+    return dict(zip(keys, values, strict=True))
 
 
 def main(argv=None):

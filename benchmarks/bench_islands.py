@@ -52,7 +52,10 @@ CASES = {"A": (1000, 50, 768, 1.25), "B": (10, 4000, 512, 1.5)}
 
 
 def run(islands, c, per, d, sep):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")]),
+    }
     p = subprocess.run(
         [sys.executable, "-c", CHILD, "1" if islands else "0", str(c), str(per), str(d), str(sep)],
         capture_output=True,
@@ -80,7 +83,9 @@ def main(argv=None):
     ap.add_argument("--separation", type=float, default=1.0)
     ap.add_argument("--small", action="store_true", help="a tenth of the samples per concept")
     args = ap.parse_args(argv)
-    print(f"{time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs")
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs"
+    )
     ok = True
     for name, (c, per, d, goal) in CASES.items():
         if args.only not in (None, name):

@@ -150,7 +150,7 @@ def approx_islands(x, labels, idx, dist, *, verify):
     import torch
 
     from kstar_widgets.engines import Metric, Problem
-    from kstar_widgets.engines.approx import read_kstar
+    from kstar_widgets.engines.approx import list_islands, read_kstar
 
     codes = np.unique(labels, return_inverse=True)[1]
     x = np.asarray(x, dtype=np.float32)
@@ -161,12 +161,13 @@ def approx_islands(x, labels, idx, dist, *, verify):
         device=torch.device("cpu"),
         n_neighbors=idx.shape[1],
     )
-    return read_kstar(problem, idx, dist, verify)[-1]
+    _, _, _, d_foreign, verified, joined = read_kstar(problem, idx, dist, verify)
+    return list_islands(problem, idx, dist, d_foreign, verified, joined)
 
 
 def refines(fine, coarse):
     """Every part of `fine` lies inside one part of `coarse`."""
-    pairs = set(zip(fine.tolist(), coarse.tolist()))
+    pairs = set(zip(fine.tolist(), coarse.tolist(), strict=True))
     return len(pairs) == len(set(fine.tolist()))
 
 

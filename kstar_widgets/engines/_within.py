@@ -8,9 +8,9 @@ from .._device import full_precision_matmul, work_budget
 from .settle import (
     U32,
     ReferenceRows,
+    below_and_unsure,
     centred_float32,
     rounding_bound,
-    below_and_unsure,
     settled_closer,
     squared_norms64,
 )

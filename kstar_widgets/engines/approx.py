@@ -70,11 +70,13 @@ class ApproxEngine(Engine):
         del x32
         t0 = time.perf_counter()
         idx, dist = drop_self(indices, distances, problem.n_neighbors)
-        k, censored, intruder, d_foreign, verified, island = read_kstar(
+        k, censored, intruder, d_foreign, verified, joined = read_kstar(
             problem, idx, dist, self.verify
         )
         info = {"graph_neighbors": idx.shape[1], "verified_share": float(verified.mean())}
-        if island is not None:
+        island = None
+        if problem.islands:  # after every change to d_foreign: its edges follow it
+            island = list_islands(problem, idx, dist, d_foreign, verified, joined)
             info["islands_approximate"] = True
         return EngineResult(
             k=k,
@@ -91,9 +93,10 @@ class ApproxEngine(Engine):
 def read_kstar(problem: Problem, idx, dist, verify=True):
     """k* from neighbour lists (n, K), nearest first, self excluded.
 
-    Returns (k, censored, intruder, d_foreign, verified, island): d_foreign squared
-    float64, inf and intruder -1 where the list holds no foreign sample; island raw
-    ids (a member's index) or None when ``problem.islands`` is False.
+    Returns (k, censored, intruder, d_foreign, verified, joined): d_foreign squared
+    float64, inf and intruder -1 where the list holds no foreign sample; joined, for
+    :func:`list_islands`, the verified concepts' islands as pairs (member, member of
+    its island), or None when ``problem.islands`` is False.
     """
     codes, sizes, ref = problem.codes, problem.sizes, problem.metric.reference
     n, kk = idx.shape
@@ -110,9 +113,7 @@ def read_kstar(problem: Problem, idx, dist, verify=True):
     censored[open_] = True
 
     verified = np.zeros(n, dtype=bool)
-    # edges (sample, sample) of the islands' graph, as k* counts them; rows without a
-    # foreign entry: the whole list
-    edges = [_whole_lists(idx, ~has_foreign)] if problem.islands else None
+    joined = ([], []) if problem.islands else None
     if verify:
         for c in np.flatnonzero(sizes.astype(np.float64) ** 2 <= VERIFY_MAX_PAIRS):
             members = np.flatnonzero(codes == c)
@@ -120,32 +121,38 @@ def read_kstar(problem: Problem, idx, dist, verify=True):
             if not want.any():
                 continue
             thr = np.where(want, d_foreign[members], -np.inf)
-            comps = None if edges is None else BandComponents(len(members))
-            counts = count_closer_within(
-                ref, members, thr, device=problem.device, islands=comps
-            )
+            comps = None if joined is None else BandComponents(len(members))
+            counts = count_closer_within(ref, members, thr, device=problem.device, islands=comps)
             k[members[want]] = 1 + counts[want]
             verified[members[want]] = True
-            if comps is not None:  # one edge per member keeps the concept's components
-                edges.append((members, members[comps.label]))
+            if comps is not None:  # one pair per member keeps the concept's islands
+                joined[0].append(members)
+                joined[1].append(members[comps.label])
     rest = has_foreign & ~verified
     if rest.any():
-        closer = _closer_in_list(ref, idx, dist, same, d_foreign, rest)
-        k[rest] = 1 + closer.sum(axis=1)
-        if edges is not None:
-            r, j = np.nonzero(closer)
-            p = np.flatnonzero(rest)[r]
-            edges.append((p, idx[p, j]))
-    island = None
-    if edges is not None:
-        island = components(n, *(np.concatenate(side) for side in zip(*edges)))
-    return k, censored, intruder, d_foreign, verified, island
+        k[rest] = 1 + _closer_in_list(ref, idx, dist, same, d_foreign, rest).sum(axis=1)
+    return k, censored, intruder, d_foreign, verified, joined
 
 
-def _whole_lists(idx, rows):
-    """Edges from each of `rows` (bool (n,)) to every entry of its list."""
-    p = np.repeat(np.flatnonzero(rows), idx.shape[1])
-    return p, idx[rows].ravel()
+def list_islands(problem: Problem, idx, dist, d_foreign, verified, joined) -> np.ndarray:
+    """Raw island ids (a member's index) from the pairs k* counts.
+
+    Verified samples: their concept's exact pairs (``joined``, from :func:`read_kstar`).
+    Other samples with a foreign entry: the same-concept entries closer than d_foreign.
+    Samples without one (d_foreign inf): every entry of the list.
+    """
+    codes, ref = problem.codes, problem.metric.reference
+    same = codes[idx] == codes[:, None]
+    open_ = np.isinf(d_foreign)
+    rows, cols = list(joined[0]), list(joined[1])
+    rows.append(np.repeat(np.flatnonzero(open_), idx.shape[1]))
+    cols.append(idx[open_].ravel())
+    rest = ~open_ & ~verified
+    if rest.any():
+        r, j = np.nonzero(_closer_in_list(ref, idx, dist, same, d_foreign, rest))
+        rows.append(np.flatnonzero(rest)[r])
+        cols.append(idx[rows[-1], j])
+    return components(len(idx), np.concatenate(rows), np.concatenate(cols))
 
 
 def _float32_band(d2, d):
