@@ -37,7 +37,8 @@ class Comparison:
     concepts : pandas.DataFrame
         Per concept (all concepts of a and b, by label): n (of a; n_a and n_b when not
         paired), skewness_a, skewness_b, skewness_diff (b - a), skewness_diff_ci_low,
-        skewness_diff_ci_high, pattern_a, pattern_b, same_pattern.
+        skewness_diff_ci_high, pattern_a, pattern_b, same_pattern; when both results have islands,
+        islands_a, islands_b, islands_diff (b - a).
     pattern_agreement : float
         Share of the concepts present in both with the same pattern.
     confusion : pandas.DataFrame
@@ -174,6 +175,9 @@ def compare(
     concepts["same_pattern"] = concepts["pattern_a"].astype(str) == concepts["pattern_b"].astype(
         str
     )
+    if "islands" in ca and "islands" in cb:
+        concepts["islands_a"], concepts["islands_b"] = ca["islands"], cb["islands"]
+        concepts["islands_diff"] = cb["islands"] - ca["islands"]
     common = concept_ci.index
     pa, pb = ca["pattern"][common].astype(str), cb["pattern"][common].astype(str)
     order = [*PATTERNS, UNDEFINED]

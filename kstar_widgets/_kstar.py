@@ -34,6 +34,7 @@ def kstar(
     name=None,
     n_boot=1000,
     confidence=0.95,
+    islands=True,
 ):
     """Compute the k* distribution of a latent space.
 
@@ -76,6 +77,9 @@ def kstar(
         the summary's intervals (docs/method.md); 0 switches them off (NaN).
     confidence : float, default=0.95
         Level of the percentile intervals.
+    islands : bool, default=True
+        Also split each concept into its islands (``result.island``, concepts columns
+        ``islands``, ``largest_island_share``, ``singleton_share``; docs/method.md).
 
     Returns
     -------
@@ -95,7 +99,7 @@ def kstar(
     t_start = time.perf_counter()
     threshold = check_threshold(threshold)
     problem, concept_labels = _problem(
-        features, labels, method, metric, n_neighbors, random_state, device
+        features, labels, method, metric, n_neighbors, random_state, device, islands
     )
     check_bootstrap(n_boot, confidence, random_state)  # fail before the long part
     if method == "auto":
@@ -126,13 +130,14 @@ def kstar(
         n_boot=n_boot,
         confidence=confidence,
         random_state=random_state,
+        island=out.island,
     )
     timings["tabulate"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - t_start
     return res
 
 
-def _problem(features, labels, method, metric, n_neighbors, random_state, device):
+def _problem(features, labels, method, metric, n_neighbors, random_state, device, islands=True):
     """Validate the inputs at the boundary; returns (the engines' Problem, concept labels)."""
     from ._device import resolve_device
 
@@ -154,5 +159,6 @@ def _problem(features, labels, method, metric, n_neighbors, random_state, device
         device=dev,
         n_neighbors=k_budget,
         random_state=random_state,
+        islands=bool(islands),
     )
     return problem, concept_labels

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ._bootstrap import Replicates, check_bootstrap, draw
 from ._intervals import concept_columns, summary_columns
+from ._islands import number_islands, with_island_columns
 from ._stats import concept_table, space_summary
 
 
@@ -38,7 +39,8 @@ class KStarResult:
         One row per concept, indexed by label: n, mean, std, median, skewness,
         skewness_ci_low, skewness_ci_high (percentile bootstrap interval of Γ),
         pattern, pattern_confidence (share of bootstrap replicates in that pattern),
-        kstar1_share, censored_share, note. See docs/method.md, "Uncertainty".
+        kstar1_share, censored_share, note. See docs/method.md, "Uncertainty". With
+        islands also islands, largest_island_share, singleton_share.
     summary : pandas.Series
         Whole-space figures (mean finite skewness, share of concepts per pattern, ...),
         with ``<figure>_ci_low`` / ``<figure>_ci_high`` for mean_skewness,
@@ -60,6 +62,10 @@ class KStarResult:
         Engine details (device, rows settled in float64, ...).
     replicates : Replicates or None
         The bootstrap replicates behind the intervals (None when ``n_boot=0``).
+    island : int64 ndarray of shape (n_samples,) or None
+        Island of each sample within its concept, 0 the largest (ties: the island
+        with the smallest sample index first); None if ``kstar(islands=False)``.
+        ``info["islands_approximate"]`` says whether they come from a kNN graph.
     """
 
     k: np.ndarray
@@ -80,6 +86,7 @@ class KStarResult:
     name: str | None = None
     info: dict = field(default_factory=dict)
     replicates: Replicates | None = field(default=None, repr=False)
+    island: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -92,6 +99,7 @@ class KStarResult:
         concept_labels,
         threshold,
         name=None,
+        island=None,
         n_boot=1000,
         confidence=0.95,
         random_state=None,
@@ -104,6 +112,8 @@ class KStarResult:
         sizes = np.bincount(codes, minlength=len(concept_labels))
         k_norm = k / sizes[codes]
         table = concept_table(k, k_norm, censored, codes, concept_labels, threshold)
+        island = None if island is None else number_islands(island, codes)
+        table = with_island_columns(table, island, codes)
         summary = space_summary(table, k, k_norm, censored, threshold, name=name)
         t0 = time.perf_counter()
         reps = None
@@ -126,6 +136,7 @@ class KStarResult:
             threshold=threshold,
             name=name,
             replicates=reps,
+            island=island,
             **kw,
         )
 
@@ -163,6 +174,7 @@ class KStarResult:
             self.concepts.index.to_numpy(),
             threshold,
         )
+        table = with_island_columns(table, self.island, self.codes)
         summary = space_summary(table, self.k, self.k_norm, self.censored, threshold, name=name)
         # the interval of Γ does not depend on the threshold; the pattern confidence does
         table = concept_columns(table, self.replicates, threshold)
@@ -177,7 +189,7 @@ class KStarResult:
         return replace(self, concepts=table, summary=summary, threshold=threshold, name=name)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per sample: label, k, k_norm, censored, intruder, its label and distance."""
+        """One row per sample: label, k, k_norm, censored, intruder, its label and distance, island."""
         known = self.intruder >= 0
         intruder_label = np.full(self.n_samples, None, dtype=object)
         intruder_label[known] = self.labels[self.intruder[known]]
@@ -190,6 +202,7 @@ class KStarResult:
                 "intruder": self.intruder,
                 "intruder_label": intruder_label,
                 "intruder_distance": self.intruder_distance,
+                **({} if self.island is None else {"island": self.island}),
             }
         ).rename_axis("sample")
 

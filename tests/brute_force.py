@@ -32,3 +32,32 @@ def biased_skewness(x):
     x = np.asarray(x, dtype=np.float64)
     dev = x - x.mean()
     return (dev**3).mean() / (dev**2).mean() ** 1.5
+
+
+def brute_force_islands(features, labels, metric="euclidean"):
+    """Island partition from the full float64 distance matrix (docs/method.md, "Islands of a concept").
+
+    G_c joins p and q of concept c when d(p, q) < d_foreign(p) or d(q, p) < d_foreign(q);
+    islands are its connected components. Returns, per sample, the smallest sample
+    index of its island (a canonical partition label).
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    r = reference_rows(features, metric)
+    labels = np.asarray(labels)
+    d = np.stack([((r - r[p]) ** 2).sum(axis=1) for p in range(len(r))])  # as brute_force_kstar
+    same = labels[:, None] == labels[None, :]
+    d_foreign = np.where(same, np.inf, d).min(axis=1)
+    edge = same & (d < d_foreign[:, None])  # a tie goes to the other concept
+    np.fill_diagonal(edge, False)
+    _, comp = connected_components(edge, directed=False)
+    return canonical_partition(comp)
+
+
+def canonical_partition(ids):
+    """Relabel a partition by the smallest sample index of each part."""
+    ids = np.asarray(ids)
+    smallest = {}
+    for i, v in enumerate(ids.tolist()):
+        smallest.setdefault(v, i)
+    return np.array([smallest[v] for v in ids.tolist()], dtype=np.int64)

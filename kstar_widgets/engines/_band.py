@@ -9,7 +9,9 @@ band against ``d_foreign`` and sends what float32 cannot settle to float64
 
 from __future__ import annotations
 
-from .settle import nearest_foreign, settled_counts, sure_and_unsure
+import numpy as np
+
+from .settle import below_and_unsure, nearest_foreign, settled_closer
 
 INF = float("inf")
 
@@ -63,11 +65,13 @@ def later_columns(s, g, r0, r1, shared, space, best):
     best.offer(r1, len(best.values), t, r0, dim=0)
 
 
-def count_band(band, r0, r1, lo, space, best):
+def count_band(band, r0, r1, lo, space, best, islands=None):
     """k* and intruder (sorted column) for block rows r0..r1; rows settled in float64.
 
     band: S for those rows over columns lo.. of their concepts. Foreign columns
     inside the block go to `best` here; by now it holds every other column.
+    islands: a :class:`._components.BandComponents` that gets the pairs counted
+    (same concept, closer than d_foreign), or None.
     """
     import torch
 
@@ -81,7 +85,11 @@ def count_band(band, r0, r1, lo, space, best):
     f_tilde, second = best.values[r0:r1, 0], best.values[r0:r1, 1]
     intruder = best.cols[r0:r1, 0]
     margin = space.margin[r0:r1]
-    sure, unsure = sure_and_unsure(same_band, f_tilde, margin)
+    below, unsure = below_and_unsure(same_band, f_tilde, margin)
+    sure = below.sum(dim=1)
+    if islands is not None:
+        islands.add_mask(below, r0, lo)
+    del below
     # Settle in float64 the rows with a same-concept sample within rounding of
     # d_foreign, and those with a second foreign candidate that close (their
     # intruder, and d_foreign itself, need exact distances).
@@ -115,7 +123,11 @@ def count_band(band, r0, r1, lo, space, best):
     nearest, intr[p_sorted - r0] = nearest_foreign(
         space.ref, order, p_sorted, torch.cat(cand).cpu().numpy()
     )
-    k[p_sorted - r0] += settled_counts(
-        space.ref, order[p_sorted], order, uns.cpu().numpy(), nearest
+    uns = uns.cpu().numpy()
+    closer = settled_closer(space.ref, order[p_sorted], order, uns, nearest)
+    k[p_sorted - r0] += np.bincount(uns[:, 0], weights=closer, minlength=len(p_sorted)).astype(
+        np.int64
     )
+    if islands is not None and closer.any():
+        islands.add_pairs(p_sorted[uns[closer, 0]], uns[closer, 1], lo, band.shape[1])
     return k, intr, len(p_sorted)

@@ -34,6 +34,8 @@ class Problem:
         Neighbour budget K of the approximate engines (ignored by exact ones).
     random_state : int or None
         Seed of randomised engines.
+    islands : bool
+        Whether to compute the islands of each concept as well (docs/method.md).
     """
 
     features: np.ndarray
@@ -42,6 +44,7 @@ class Problem:
     device: object
     n_neighbors: int
     random_state: int | None = None
+    islands: bool = True
     sizes: np.ndarray = field(init=False)
 
     def __post_init__(self):
@@ -75,7 +78,11 @@ class EngineResult:
     timings : dict
         Seconds per stage.
     info : dict
-        Engine-specific figures (rows settled in float64, verified share, ...).
+        Engine-specific figures (rows settled in float64, verified share, ...);
+        ``islands_approximate`` (bool) whenever ``island`` is given.
+    island : int64 ndarray of shape (n_samples,) or None
+        Raw island id per sample (the index of one member of its island), None when
+        islands were not asked for. Renumbered by ``kstar_widgets._islands``.
     """
 
     k: np.ndarray
@@ -85,6 +92,7 @@ class EngineResult:
     n_neighbors: int | None = None
     timings: dict = field(default_factory=dict)
     info: dict = field(default_factory=dict)
+    island: np.ndarray | None = None
 
 
 class Engine(ABC):

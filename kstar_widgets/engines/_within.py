@@ -8,20 +8,22 @@ from .._device import full_precision_matmul, work_budget
 from .settle import (
     U32,
     ReferenceRows,
+    below_and_unsure,
     centred_float32,
     rounding_bound,
-    settled_counts,
+    settled_closer,
     squared_norms64,
-    sure_and_unsure,
 )
 
 
 def count_closer_within(
-    ref: ReferenceRows, members: np.ndarray, thr: np.ndarray, *, device
+    ref: ReferenceRows, members: np.ndarray, thr: np.ndarray, *, device, islands=None
 ) -> np.ndarray:
     """For each p in members: #{q in members, q != p : d64(p, q) < thr[p]} (squared, float64).
 
     The same float32-then-float64 scheme as the exact engine, restricted to one concept.
+    islands: a :class:`._components.BandComponents` over the members (local indices)
+    that gets the pairs counted, or None.
     """
     import torch
 
@@ -46,9 +48,15 @@ def count_closer_within(
             s = torch.addmm(sq[None, :], w[r0:r1], w.T, beta=1.0, alpha=-2.0)
             rows = torch.arange(r1 - r0, device=device)
             s[rows, rows + r0] = float("inf")
-            sure, unsure = sure_and_unsure(s, t[r0:r1], e_t[r0:r1])
-            cnt = sure.cpu().numpy()
+            below, unsure = below_and_unsure(s, t[r0:r1], e_t[r0:r1])
+            cnt = below.sum(dim=1).cpu().numpy()
+            if islands is not None:
+                islands.add_mask(below, r0, 0)
             p = np.arange(r0, r1)
-            cnt += settled_counts(sub, p, np.arange(m), torch.nonzero(unsure).cpu().numpy(), thr[p])
+            uns = torch.nonzero(unsure).cpu().numpy()
+            closer = settled_closer(sub, p, np.arange(m), uns, thr[p])
+            cnt += np.bincount(uns[:, 0], weights=closer, minlength=r1 - r0).astype(np.int64)
+            if islands is not None and closer.any():
+                islands.add_pairs(r0 + uns[closer, 0], uns[closer, 1], 0, m)
             counts[r0:r1] = cnt
     return counts

@@ -10,6 +10,12 @@ K), unless the list already holds all n_c - 1 other samples of the concept, in
 which case k* = n_c exactly; censored samples are then computed exactly, row
 against all samples, when that is cheap next to the graph, and stay censored
 (reported) otherwise (docs/method.md, "Approximate engine").
+
+Islands come from the same pairs k* counts: a sample's same-concept list entries
+closer than the list's d_foreign (all entries where the list has no foreign one),
+and in verified concepts every same-concept sample closer than that. The graph is
+a subgraph of the exact one, so its islands are at least as many, unless the list
+misses a sample's true nearest foreign neighbour (docs/method.md, "Islands").
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import time
 import numpy as np
 
 from ._base import Engine, EngineResult, Problem
+from ._components import BandComponents, components
 from ._cost import graph_seconds, verify_seconds
 from ._graph import drop_self, is_compiled, knn_graph
 from ._rows import exact_rows, rows_seconds
@@ -77,13 +84,24 @@ class ApproxEngine(Engine):
         del x32
         t0 = time.perf_counter()
         idx, dist = drop_self(indices, distances, problem.n_neighbors)
-        k, censored, intruder, d_foreign, verified = read_kstar(problem, idx, dist, self.verify)
+        k, censored, intruder, d_foreign, verified, joined = read_kstar(
+            problem, idx, dist, self.verify
+        )
         resolved = np.flatnonzero(censored)
         if not (self.resolve_censored and rows_seconds(len(resolved), n, d) <= max(5, t_graph / 2)):
             resolved = resolved[:0]
         if len(resolved):
             k[resolved], intruder[resolved], d_foreign[resolved] = exact_rows(problem, resolved)
             censored[resolved] = False
+        info = {
+            "graph_neighbors": idx.shape[1],
+            "verified_share": float(verified.mean()),
+            "censored_resolved_exactly": len(resolved),
+        }
+        island = None
+        if problem.islands:  # after every change to d_foreign: its edges follow it
+            island = list_islands(problem, idx, dist, d_foreign, verified, joined)
+            info["islands_approximate"] = True
         return EngineResult(
             k=k,
             censored=censored,
@@ -91,19 +109,18 @@ class ApproxEngine(Engine):
             intruder_sqdist=d_foreign,
             n_neighbors=problem.n_neighbors,
             timings={"graph": t_graph, "read": time.perf_counter() - t0},
-            info={
-                "graph_neighbors": idx.shape[1],
-                "verified_share": float(verified.mean()),
-                "censored_resolved_exactly": len(resolved),
-            },
+            info=info,
+            island=island,
         )
 
 
 def read_kstar(problem: Problem, idx, dist, verify=True):
     """k* from neighbour lists (n, K), nearest first, self excluded.
 
-    Returns (k, censored, intruder, d_foreign, verified): d_foreign squared float64,
-    inf and intruder -1 where the list holds no foreign sample.
+    Returns (k, censored, intruder, d_foreign, verified, joined): d_foreign squared
+    float64, inf and intruder -1 where the list holds no foreign sample; joined, for
+    :func:`list_islands`, the verified concepts' islands as pairs (member, member of
+    its island), or None when ``problem.islands`` is False.
     """
     codes, sizes, ref = problem.codes, problem.sizes, problem.metric.reference
     n, kk = idx.shape
@@ -120,6 +137,7 @@ def read_kstar(problem: Problem, idx, dist, verify=True):
     censored[open_] = True
 
     verified = np.zeros(n, dtype=bool)
+    joined = ([], []) if problem.islands else None
     if verify:
         for c in np.flatnonzero(sizes.astype(np.float64) ** 2 <= VERIFY_MAX_PAIRS):
             members = np.flatnonzero(codes == c)
@@ -127,13 +145,38 @@ def read_kstar(problem: Problem, idx, dist, verify=True):
             if not want.any():
                 continue
             thr = np.where(want, d_foreign[members], -np.inf)
-            counts = count_closer_within(ref, members, thr, device=problem.device)
+            comps = None if joined is None else BandComponents(len(members))
+            counts = count_closer_within(ref, members, thr, device=problem.device, islands=comps)
             k[members[want]] = 1 + counts[want]
             verified[members[want]] = True
+            if comps is not None:  # one pair per member keeps the concept's islands
+                joined[0].append(members)
+                joined[1].append(members[comps.label])
     rest = has_foreign & ~verified
     if rest.any():
-        k[rest] = _count_in_list(ref, idx, dist, same, d_foreign, rest)
-    return k, censored, intruder, d_foreign, verified
+        k[rest] = 1 + _closer_in_list(ref, idx, dist, same, d_foreign, rest).sum(axis=1)
+    return k, censored, intruder, d_foreign, verified, joined
+
+
+def list_islands(problem: Problem, idx, dist, d_foreign, verified, joined) -> np.ndarray:
+    """Raw island ids (a member's index) from the pairs k* counts.
+
+    Verified samples: their concept's exact pairs (``joined``, from :func:`read_kstar`).
+    Other samples with a foreign entry: the same-concept entries closer than d_foreign.
+    Samples without one (d_foreign inf): every entry of the list.
+    """
+    codes, ref = problem.codes, problem.metric.reference
+    same = codes[idx] == codes[:, None]
+    open_ = np.isinf(d_foreign)
+    rows, cols = list(joined[0]), list(joined[1])
+    rows.append(np.repeat(np.flatnonzero(open_), idx.shape[1]))
+    cols.append(idx[open_].ravel())
+    rest = ~open_ & ~verified
+    if rest.any():
+        r, j = np.nonzero(_closer_in_list(ref, idx, dist, same, d_foreign, rest))
+        rows.append(np.flatnonzero(rest)[r])
+        cols.append(idx[rows[-1], j])
+    return components(len(idx), np.concatenate(rows), np.concatenate(cols))
 
 
 def _float32_band(d2, d):
@@ -164,18 +207,18 @@ def _nearest_foreign_in_list(ref, idx, dist, same, has_foreign):
     return intruder, d_foreign
 
 
-def _count_in_list(ref, idx, dist, same, d_foreign, rest):
-    """1 + same-concept entries of the list closer than d_foreign, ties settled in float64."""
+def _closer_in_list(ref, idx, dist, same, d_foreign, rest):
+    """Same-concept entries of the lists of `rest` closer than d_foreign (bool (m, K)),
+    ties settled in float64."""
     d = ref.features.shape[1]
     sub_same = same[rest]
     d2 = dist[rest].astype(np.float64) ** 2
     dfr = d_foreign[rest][:, None]
     tol = _float32_band(dfr, d)
-    surely = sub_same & (d2 < dfr - tol)
-    k_rest = 1 + surely.sum(axis=1)
-    unsure = sub_same & ~surely & (d2 <= dfr + tol)
+    closer = sub_same & (d2 < dfr - tol)
+    unsure = sub_same & ~closer & (d2 <= dfr + tol)
     for r, p in enumerate(np.flatnonzero(rest)):
         if unsure[r].any():
-            js = idx[p, unsure[r]]
-            k_rest[r] += int((ref.sqdist(p, js) < d_foreign[p]).sum())
-    return k_rest
+            cols = np.flatnonzero(unsure[r])
+            closer[r, cols] = ref.sqdist(p, idx[p, cols]) < d_foreign[p]
+    return closer

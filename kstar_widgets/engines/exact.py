@@ -34,6 +34,7 @@ from .._device import full_precision_matmul, work_budget
 from .._progress import progress_bar
 from ._band import RunningTop, count_band, later_columns
 from ._base import Engine, EngineResult, Problem
+from ._components import BandComponents
 from ._cost import exact_seconds, settling_seconds
 from .settle import centred_float32, rounding_bound, squared_norms64
 
@@ -59,14 +60,18 @@ class ExactEngine(Engine):
         n, d = problem.features.shape
         # a bar only where the wait is noticeable (about half a second or more)
         show = progress and n * n * d > 5e10
-        k, intruder, sqd, n_resolved = exact_kstar(problem, progress=show)
+        k, intruder, sqd, n_resolved, island = exact_kstar(problem, progress=show)
+        info = {"rows_settled_in_float64": n_resolved}
+        if island is not None:
+            info["islands_approximate"] = False
         return EngineResult(
             k=k,
             censored=np.zeros(n, dtype=bool),
             intruder=intruder,
             intruder_sqdist=sqd,
             timings={"exact": time.perf_counter() - t0},
-            info={"rows_settled_in_float64": n_resolved},
+            info=info,
+            island=island,
         )
 
 
@@ -82,6 +87,8 @@ def exact_kstar(problem: Problem, *, progress=True):
         Its squared float64 distance.
     n_resolved : int
         Rows whose borderline comparisons went to float64.
+    island : int64 ndarray of shape (n_samples,) or None
+        Raw island id (a member's index) per sample; None if ``problem.islands`` is False.
     """
     import torch
 
@@ -107,6 +114,7 @@ def exact_kstar(problem: Problem, *, progress=True):
         order=order,
     )
     best = RunningTop(n, device)
+    islands = BandComponents(n) if problem.islands else None
     block = _block_rows(n, int((ends - starts).max()), device)
 
     # reused for every block: fresh pages for each product cost ~10% on CPU
@@ -126,7 +134,7 @@ def exact_kstar(problem: Problem, *, progress=True):
                 shared = max(int(starts[sc[r1 - 1]]), r0) - r0, int(ends[sc[r1 - 1]]) - r1
                 later_columns(s[:, r1 - lo :], g[:, r1 - lo :], r0, r1, shared, space, best)
             del g, s
-            k[r0:r1], intr[r0:r1], settled = count_band(band, r0, r1, lo, space, best)
+            k[r0:r1], intr[r0:r1], settled = count_band(band, r0, r1, lo, space, best, islands)
             n_resolved += settled
             bar.update(r1 - r0)
     bar.close()
@@ -136,7 +144,11 @@ def exact_kstar(problem: Problem, *, progress=True):
     intr_orig = np.empty(n, dtype=np.int64)
     intr_orig[order] = order[intr]
     d_intr = ref.pair_sqdist(np.arange(n), intr_orig)
-    return k_orig, intr_orig, d_intr, n_resolved
+    island = None
+    if islands is not None:
+        island = np.empty(n, dtype=np.int64)
+        island[order] = order[islands.label]
+    return k_orig, intr_orig, d_intr, n_resolved, island
 
 
 class _Space:

@@ -102,20 +102,33 @@ def nearest_foreign(ref, order, p_sorted, cand):
     return nearest, intruder_sorted
 
 
-def sure_and_unsure(s, centre, margin):
-    """Per row, entries of s surely below `centre`, counted, and those float32 cannot place.
+def below_and_unsure(s, centre, margin):
+    """Entries of s surely below `centre`, and those float32 cannot place.
 
-    s: torch tensor (m, w); centre, margin: (m,). Returns (count (m,), unsure (m, w) bool):
+    s: torch tensor (m, w); centre, margin: (m,). Returns (below, unsure), both (m, w) bool:
     unsure entries lie within `margin` of the row's centre; the float64 reference decides them.
     """
     below = s < (centre - margin)[:, None]
     unsure = (s <= (centre + margin)[:, None]) ^ below  # below implies <=
+    return below, unsure
+
+
+def sure_and_unsure(s, centre, margin):
+    """As :func:`below_and_unsure`, with the sure entries counted per row: (count (m,), unsure)."""
+    below, unsure = below_and_unsure(s, centre, margin)
     return below.sum(dim=1), unsure
+
+
+def settled_closer(ref, p, cols, pairs, thr64):
+    """Per unsure pair (r, j) in pairs: float64 d(p[r], cols[j])^2 < thr64[r] (bool (m,))."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=bool)
+    return ref.pair_sqdist(p[pairs[:, 0]], cols[pairs[:, 1]]) < thr64[pairs[:, 0]]
 
 
 def settled_counts(ref, p, cols, pairs, thr64):
     """Per row r: #{unsure (r, j) in pairs with float64 d(p[r], cols[j])^2 < thr64[r]}."""
     if len(pairs) == 0:
         return np.zeros(len(p), dtype=np.int64)
-    closer = ref.pair_sqdist(p[pairs[:, 0]], cols[pairs[:, 1]]) < thr64[pairs[:, 0]]
+    closer = settled_closer(ref, p, cols, pairs, thr64)
     return np.bincount(pairs[:, 0], weights=closer, minlength=len(p)).astype(np.int64)
