@@ -8,6 +8,7 @@ import numpy as np
 
 from ._result import KStarResult
 from ._validation import (
+    check_backend,
     check_features,
     check_labels,
     check_method,
@@ -31,6 +32,8 @@ def kstar(
     device="auto",
     progress=True,
     name=None,
+    backend="local",
+    client=None,
 ):
     """Compute the k* distribution of a latent space.
 
@@ -66,6 +69,16 @@ def kstar(
         Progress bars and status lines on stderr.
     name : str, optional
         Name of the result in comparisons and widgets (default: the method).
+    backend : {"local", "dask"}, default="local"
+        "local" runs in this process; "dask" runs the exact engine's blocks as tasks
+        on a Dask cluster (``pip install "kstar-widgets[dask]"``, see docs/scale.md),
+        with the same result sample for sample. With "dask", ``features`` may also be
+        a .npy path (memory-mapped by the workers), a zarr store or array, or a dask
+        array: the client never loads them.
+    client : distributed.Client or str, optional
+        The cluster for backend="dask": a client, or a scheduler address
+        ("tcp://host:8786"). Default: the current Dask client, else a new
+        LocalCluster with one single-threaded worker per core.
 
     Returns
     -------
@@ -84,13 +97,23 @@ def kstar(
 
     t_start = time.perf_counter()
     threshold = check_threshold(threshold)
-    problem, concept_labels = _problem(
-        features, labels, method, metric, n_neighbors, random_state, device
-    )
-    if method == "auto":
-        engine, reason = choose_engine(problem)
+    if check_backend(backend, method, client) == "dask":
+        from .engines import dask
+
+        client = dask.resolve_client(client, progress=progress)
+        problem, concept_labels = dask.build_problem(
+            features, labels, metric=metric, n_neighbors=n_neighbors,
+            random_state=random_state, device=device, client=client, progress=progress,
+        )  # fmt: skip
+        engine, reason = dask.DaskExactEngine(client), f"backend='dask', method={method!r}"
     else:
-        engine, reason = get_engine(method), f"method={method!r} was asked for"
+        problem, concept_labels = _problem(
+            features, labels, method, metric, n_neighbors, random_state, device
+        )
+        if method == "auto":
+            engine, reason = choose_engine(problem)
+        else:
+            engine, reason = get_engine(method), f"method={method!r} was asked for"
     timings = {"validate": time.perf_counter() - t_start}
     out = engine.run(problem, progress=progress)
     timings.update(out.timings)

@@ -12,6 +12,7 @@ import pandas as pd
 
 METHODS = ("auto", "exact", "approx")
 METRICS = ("euclidean", "cosine")
+BACKENDS = ("local", "dask")
 
 
 def _is_torch_tensor(x) -> bool:
@@ -133,6 +134,22 @@ def check_method(method: str) -> str:
     if method not in METHODS:
         raise ValueError(f"method={method!r} is not known; use one of {METHODS}.")
     return method
+
+
+def check_backend(backend: str, method: str, client) -> str:
+    """The backend name; only the exact method runs on Dask so far."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend={backend!r} is not known; use one of {BACKENDS}.")
+    if backend == "local" and client is not None:
+        raise ValueError(
+            "client= is for backend='dask'; pass backend='dask' to run on that cluster."
+        )
+    if backend == "dask" and method == "approx":
+        raise ValueError(
+            "method='approx' does not run on Dask yet; use method='exact' with backend='dask', "
+            "or method='approx' with backend='local'."
+        )
+    return backend
 
 
 def check_metric(metric: str) -> str:
