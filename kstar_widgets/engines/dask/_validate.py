@@ -17,7 +17,7 @@ STATS_ROWS = 8192  # the local engine's centring chunk: the same mean to the las
 def check_source(source: Source) -> None:
     """Shape and dtype checks that need no data (the values are checked on the workers)."""
     dt = source.dtype
-    if dt == object or not (np.issubdtype(dt, np.number) or np.issubdtype(dt, np.bool_)):
+    if dt.kind == "O" or not (np.issubdtype(dt, np.number) or np.issubdtype(dt, np.bool_)):
         raise TypeError(
             f"features must be numeric, got dtype {dt} in {source!r}. "
             "Store floats of shape (n_samples, n_features)."
