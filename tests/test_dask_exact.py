@@ -10,7 +10,6 @@ import time
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from test_exact import rows_per_block, tied_spaces
 
 import kstar_widgets as kw
