@@ -254,3 +254,23 @@ def test_backend_options_are_checked():
         kw.kstar(np.eye(4), [0, 0, 1, 1], backend="spark")
     with pytest.raises(ValueError, match="client= is for backend='dask'"):
         kw.kstar(np.eye(4), [0, 0, 1, 1], client="tcp://x:1")
+
+
+def test_cli_compute_on_a_scheduler(client, digits, tmp_path, capsys):
+    import pandas as pd
+
+    from kstar_widgets.cli import main
+
+    x, y = digits
+    np.save(tmp_path / "x.npy", x[:400])
+    np.save(tmp_path / "y.npy", y[:400])
+    files = ["--features", str(tmp_path / "x.npy"), "--labels", str(tmp_path / "y.npy"), "--quiet"]
+    assert main(["compute", *files, "--out", str(tmp_path / "local.csv")]) == 0
+    address = client.scheduler.address
+    assert main(["compute", *files, "--scheduler", address, "--out", str(tmp_path / "d.csv")]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "d.csv"), pd.read_csv(tmp_path / "local.csv")
+    )
+    capsys.readouterr()
+    assert main(["compute", *files, "--scheduler", "tcp://127.0.0.1:9"]) == 1
+    assert "could not reach a Dask scheduler at 'tcp://127.0.0.1:9'" in capsys.readouterr().err
