@@ -70,15 +70,17 @@ def kstar(
     name : str, optional
         Name of the result in comparisons and widgets (default: the method).
     backend : {"local", "dask"}, default="local"
-        "local" runs in this process; "dask" runs the exact engine's blocks as tasks
-        on a Dask cluster (``pip install "kstar-widgets[dask]"``, see docs/scale.md),
-        with the same result sample for sample. With "dask", ``features`` may also be
+        "local" runs in this process; "dask" runs on a Dask cluster
+        (``pip install "kstar-widgets[dask]"``, see docs/scale.md): exact k* as
+        tasks of row blocks, with the same result sample for sample; approximate
+        k* from one pynndescent index per shard; "auto" means exact there. With "dask", ``features`` may also be
         a .npy path (memory-mapped by the workers), a zarr store or array, or a dask
         array: the client never loads them.
     client : distributed.Client or str, optional
         The cluster for backend="dask": a client, or a scheduler address
-        ("tcp://host:8786"). Default: the current Dask client, else a new
-        LocalCluster with one single-threaded worker per core.
+        ("tcp://host:8786"); giving one implies backend="dask". Default: the
+        current Dask client, else a new LocalCluster with one single-threaded
+        worker per core.
 
     Returns
     -------
@@ -97,15 +99,20 @@ def kstar(
 
     t_start = time.perf_counter()
     threshold = check_threshold(threshold)
-    if check_backend(backend, method, client) == "dask":
+    if check_backend(backend, client) == "dask":
         from .engines import dask
 
+        check_method(method)
         client = dask.resolve_client(client, progress=progress)
         problem, concept_labels = dask.build_problem(
             features, labels, metric=metric, n_neighbors=n_neighbors,
             random_state=random_state, device=device, client=client, progress=progress,
         )  # fmt: skip
-        engine, reason = dask.DaskExactEngine(client), f"backend='dask', method={method!r}"
+        if method == "approx":
+            engine = dask.DaskApproxEngine(client)
+        else:  # auto: on a cluster, exact (its cost falls with the workers)
+            engine = dask.DaskExactEngine(client)
+        reason = f"backend='dask', method={method!r}"
     else:
         problem, concept_labels = _problem(
             features, labels, method, metric, n_neighbors, random_state, device

@@ -136,19 +136,12 @@ def check_method(method: str) -> str:
     return method
 
 
-def check_backend(backend: str, method: str, client) -> str:
-    """The backend name; only the exact method runs on Dask so far."""
+def check_backend(backend: str, client) -> str:
+    """The backend name: "dask" when a client is given."""
     if backend not in BACKENDS:
         raise ValueError(f"backend={backend!r} is not known; use one of {BACKENDS}.")
-    if backend == "local" and client is not None:
-        raise ValueError(
-            "client= is for backend='dask'; pass backend='dask' to run on that cluster."
-        )
-    if backend == "dask" and method == "approx":
-        raise ValueError(
-            "method='approx' does not run on Dask yet; use method='exact' with backend='dask', "
-            "or method='approx' with backend='local'."
-        )
+    if client is not None:
+        backend = "dask"
     return backend
 
 

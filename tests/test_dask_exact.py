@@ -252,8 +252,8 @@ def test_bad_inputs_are_caught_on_the_workers(client, tmp_path):
 def test_backend_options_are_checked():
     with pytest.raises(ValueError, match="backend='spark' is not known"):
         kw.kstar(np.eye(4), [0, 0, 1, 1], backend="spark")
-    with pytest.raises(ValueError, match="client= is for backend='dask'"):
-        kw.kstar(np.eye(4), [0, 0, 1, 1], client="tcp://x:1")
+    with pytest.raises(ValueError, match="method='fast' is not known"):
+        kw.kstar(np.eye(4), [0, 0, 1, 1], method="fast", client="tcp://127.0.0.1:9")
 
 
 def test_cli_compute_on_a_scheduler(client, digits, tmp_path, capsys):

@@ -51,6 +51,10 @@ class Source:
     def __len__(self) -> int:
         return self.shape[0]
 
+    def __getitem__(self, idx):
+        """Rows read here, on the client (the approximate engine's verification reads concepts)."""
+        return np.asarray(self.open()[idx])
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.where()!r}, shape={self.shape}, dtype={self.dtype})"
 

@@ -8,6 +8,7 @@ import numpy as np
 from ..._progress import progress_bar
 from ..._validation import check_features, check_labels, check_metric, check_n_neighbors
 from .._base import Problem
+from ..approx import default_n_neighbors
 from ..metric import Metric
 from ._source import MemorySource, Source, is_lazy, open_source
 
@@ -100,7 +101,9 @@ def build_problem(
         codes=codes,
         metric=metric_,
         device=resolve_device(device),
-        n_neighbors=k_budget if k_budget is not None else 0,
+        n_neighbors=k_budget
+        if k_budget is not None
+        else default_n_neighbors(np.bincount(codes), len(codes)),
         random_state=random_state,
     )
     return problem, concept_labels
