@@ -9,6 +9,7 @@ import numpy as np
 from ._bootstrap import check_bootstrap
 from ._result import KStarResult
 from ._validation import (
+    check_backend,
     check_features,
     check_labels,
     check_method,
@@ -35,6 +36,8 @@ def kstar(
     n_boot=1000,
     confidence=0.95,
     islands=True,
+    backend="local",
+    client=None,
 ):
     """Compute the k* distribution of a latent space.
 
@@ -80,6 +83,18 @@ def kstar(
     islands : bool, default=True
         Also split each concept into its islands (``result.island``, concepts columns
         ``islands``, ``largest_island_share``, ``singleton_share``; docs/method.md).
+    backend : {"local", "dask"}, default="local"
+        "local" runs in this process; "dask" runs on a Dask cluster
+        (``pip install "kstar-widgets[dask]"``, see docs/scale.md): exact k* as
+        tasks of row blocks, with the same result sample for sample; approximate
+        k* from one pynndescent index per shard; "auto" means exact there. With "dask", ``features`` may also be
+        a .npy path (memory-mapped by the workers), a zarr store or array, or a dask
+        array: the client never loads them.
+    client : distributed.Client or str, optional
+        The cluster for backend="dask": a client, or a scheduler address
+        ("tcp://host:8786"); giving one implies backend="dask". Default: the
+        current Dask client, else a new LocalCluster with one single-threaded
+        worker per core.
 
     Returns
     -------
@@ -98,18 +113,34 @@ def kstar(
 
     t_start = time.perf_counter()
     threshold = check_threshold(threshold)
-    problem, concept_labels = _problem(
-        features, labels, method, metric, n_neighbors, random_state, device, islands
-    )
-    check_bootstrap(n_boot, confidence, random_state)  # fail before the long part
-    if method == "auto":
-        engine, reason = choose_engine(problem)
+    if check_backend(backend, client) == "dask":
+        from .engines import dask
+
+        check_method(method)
+        client = dask.resolve_client(client, progress=progress)
+        problem, concept_labels = dask.build_problem(
+            features, labels, metric=metric, n_neighbors=n_neighbors,
+            random_state=random_state, device=device, client=client, progress=progress,
+        )  # fmt: skip
+        if method == "approx":
+            engine = dask.DaskApproxEngine(client)
+        else:  # auto: on a cluster, exact (its cost falls with the workers)
+            engine = dask.DaskExactEngine(client)
+        reason = f"backend='dask', method={method!r}"
     else:
-        engine, reason = get_engine(method), f"method={method!r} was asked for"
+        problem, concept_labels = _problem(
+            features, labels, method, metric, n_neighbors, random_state, device, islands
+        )
+        if method == "auto":
+            engine, reason = choose_engine(problem)
+        else:
+            engine, reason = get_engine(method), f"method={method!r} was asked for"
+    check_bootstrap(n_boot, confidence, random_state)  # fail before the long part
     timings = {"validate": time.perf_counter() - t_start}
     out = engine.run(problem, progress=progress)
     timings.update(out.timings)
-    warn_if_degenerate(problem, out)
+    # a cluster's features may live on disk: only the client-side checks there
+    warn_if_degenerate(problem, out, scan_features=isinstance(problem.features, np.ndarray))
     t0 = time.perf_counter()
     res = KStarResult.build(
         k=out.k,

@@ -12,6 +12,7 @@ import pandas as pd
 
 METHODS = ("auto", "exact", "approx")
 METRICS = ("euclidean", "cosine")
+BACKENDS = ("local", "dask")
 
 
 def _is_torch_tensor(x) -> bool:
@@ -133,6 +134,15 @@ def check_method(method: str) -> str:
     if method not in METHODS:
         raise ValueError(f"method={method!r} is not known; use one of {METHODS}.")
     return method
+
+
+def check_backend(backend: str, client) -> str:
+    """The backend name: "dask" when a client is given."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend={backend!r} is not known; use one of {BACKENDS}.")
+    if client is not None:
+        backend = "dask"
+    return backend
 
 
 def check_metric(metric: str) -> str:

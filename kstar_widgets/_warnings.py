@@ -16,13 +16,19 @@ class DegenerateSpaceWarning(UserWarning):
     """The features cannot separate many samples: k* then reflects ties, not concepts."""
 
 
-def warn_if_degenerate(problem, out) -> None:
+def warn_if_degenerate(problem, out, *, scan_features=True) -> None:
     """Warn (DegenerateSpaceWarning) about identical vectors across concepts and
-    about features with near-zero variance; each message names the numbers and a fix."""
+    about features with near-zero variance; each message names the numbers and a fix.
+
+    scan_features=False skips what reads the features again (their variance, the
+    count of distinct vectors): for features that live on a cluster's disks.
+    """
     n = problem.n
+    # features the workers read from disk carry their variance from the Dask validation pass
+    lazy = not isinstance(problem.features, np.ndarray)
     zero = int(np.count_nonzero(out.intruder_sqdist == 0))
     if zero >= max(2, ZERO_DISTANCE_SHARE * n):
-        distinct = len(np.unique(problem.features, axis=0)) if n <= 200_000 else None
+        distinct = len(np.unique(problem.features, axis=0)) if n <= 200_000 and not lazy else None
         what = f"; only {distinct:,} of the {n:,} vectors are distinct" if distinct else ""
         warnings.warn(
             f"{zero:,} of {n:,} samples ({zero / n:.0%}) have a sample of another concept at "
@@ -33,7 +39,7 @@ def warn_if_degenerate(problem, out) -> None:
             DegenerateSpaceWarning,
             stacklevel=3,
         )
-    total, mean_sq = _variance(problem.metric.reference, n)
+    total, mean_sq = problem.features.variance if lazy else _variance(problem.metric.reference, n)
     if total <= RELATIVE_VARIANCE * mean_sq:
         warnings.warn(
             f"the features have near-zero variance (total variance {total:.3g}, mean squared "

@@ -22,6 +22,19 @@ def add_parser(sub):
     p.add_argument("--labels", required=True, metavar="y.npy", help="array of shape (n,)")
     p.add_argument("--metric", choices=["euclidean", "cosine"], default="euclidean")
     p.add_argument("--method", choices=["auto", "exact", "approx"], default="auto")
+    p.add_argument(
+        "--backend",
+        choices=["local", "dask"],
+        default=None,
+        help="where the exact engine runs: this process (default) or a Dask cluster "
+        "(implied by --scheduler; pip install 'kstar-widgets[dask]')",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://host:8786",
+        help="address of a running Dask scheduler (default with --backend dask: a LocalCluster "
+        "on this machine); its workers must be able to read --features",
+    )
     p.add_argument("--threshold", type=float, default=0.5, help="skewness threshold (default 0.5)")
     p.add_argument(
         "--out", metavar="table.csv|table.json", help="per-concept table (default: print it)"
@@ -48,8 +61,11 @@ def _load(path, what):
 
 
 def run(args) -> int:
-    import kstar_widgets as kw
-
+    backend = args.backend or ("dask" if args.scheduler else "local")
+    if args.scheduler and backend != "dask":
+        raise CLIError("--scheduler runs on Dask: drop --backend local or use --backend dask.")
+    if backend == "dask":
+        return _run_dask(args)
     x, y = _load(args.features, "features"), _load(args.labels, "labels")
     if x.ndim != 2:
         raise CLIError(f"features must have shape (n, d); {args.features} has shape {x.shape}.")
@@ -57,6 +73,29 @@ def run(args) -> int:
         raise CLIError(
             f"labels must have shape ({len(x)},), one per row of features; {args.labels} has shape {y.shape}."
         )
+    return _compute(args, x, y)
+
+
+def _run_dask(args) -> int:
+    """The workers memory-map the features file themselves; only the labels are loaded here."""
+    path = Path(args.features).expanduser()
+    if not path.is_file() or path.suffix.lower() != ".npy":
+        _load(args.features, "features")  # the same errors as in-process
+    y = _load(args.labels, "labels")
+    if y.ndim != 1:
+        raise CLIError(f"labels must have shape (n,); {args.labels} has shape {y.shape}.")
+    try:
+        from ..engines.dask import resolve_client
+
+        client = resolve_client(args.scheduler, progress=not args.quiet)
+    except (ImportError, ConnectionError) as exc:
+        raise CLIError(str(exc)) from exc
+    return _compute(args, str(path.resolve()), y, backend="dask", client=client)
+
+
+def _compute(args, x, y, **backend) -> int:
+    import kstar_widgets as kw
+
     out = output_path(args.out, suffixes=(".csv", ".json"), what="--out") if args.out else None
     report = (
         output_path(args.report, suffixes=(".html", ".htm"), what="--report")
@@ -73,6 +112,7 @@ def run(args) -> int:
             threshold=args.threshold,
             progress=not args.quiet,
             name=name,
+            **backend,
         )
     except (ValueError, TypeError) as exc:
         raise CLIError(str(exc)) from exc

@@ -21,6 +21,8 @@ def extract(
     indices=None,
     limit=None,
     templates=None,
+    backend="local",
+    client=None,
 ):
     """Latent vectors of a data set's images at a model layer.
 
@@ -63,6 +65,14 @@ def extract(
         Encode only the first ``limit`` selected rows.
     templates : sequence of str, optional
         Prompt templates for the open_clip text embeddings of the concept names.
+    backend : {"local", "dask"}, default="local"
+        "dask" splits the data set into shards encoded by the workers of a Dask
+        cluster, each loading the model once (``pip install "kstar-widgets[dask]"``);
+        with the cache on, written shards survive an interrupted run, which then
+        resumes, and the cache folder must be shared with the workers.
+    client : distributed.Client or str, optional
+        The cluster (or its scheduler address) for backend="dask"; giving one implies
+        backend="dask". Default: the current Dask client, else a new LocalCluster.
 
     Returns
     -------
@@ -92,6 +102,8 @@ def extract(
         indices=indices,
         limit=limit,
         templates=templates,
+        backend=backend,
+        client=client,
     )
 
 

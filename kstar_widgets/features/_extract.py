@@ -76,6 +76,8 @@ def extract_features(
     indices=None,
     limit=None,
     templates=None,
+    backend="local",
+    client=None,
 ) -> Features:
     """Implementation of :func:`kstar_widgets.features.extract`."""
     from .. import datasets
@@ -103,6 +105,10 @@ def extract_features(
             f"{model} has random weights (pretrained=False): its space shows the untrained "
             "architecture, not a trained model; pass pretrained=True to load weights"
         )
+    if client is not None and backend == "local":
+        backend = "dask"
+    if backend not in ("local", "dask"):
+        raise ValueError(f"backend={backend!r} is not known; use 'local' or 'dask'.")
     dev = resolve_device(device)
     path = None
     if cache:
@@ -124,35 +130,36 @@ def extract_features(
             say(f"features from cache {path}", progress)
             return _result(arrays, {**stored, "cache": "hit", "cache_path": str(path)}, data)
     t0 = time.perf_counter()
-    backbone = load_backbone(
-        model, pretrained=pretrained, layer=layer, transform=transform, image_size=image_size
-    )
-    layer = backbone.default_layer
-    is_clip = backbone.family == "open_clip"
-    meta = {
-        "model": backbone.spec,
-        "family": backbone.family,
-        "weights": backbone.weights,
-        "layer": layer,
-        "preprocessing": backbone.preprocessing,
-        "image_size": image_size,
-        "data_fingerprint": data.fingerprint,
-        "n_samples": len(data),
-        "init_seed": INIT_SEED if backbone.weights == "random" else None,
-        **backbone.identity,
-    }
-    if is_clip:
-        from ._zeroshot import TEMPLATES
+    if backend == "dask":
+        from ._dask import extract_on_dask
 
-        meta["templates"] = list(TEMPLATES if templates is None else templates)
-    X = encode_all(backbone, data, layer, batch_size=batch_size, device=dev, progress=progress)
-    arrays = {"features": X}
-    if is_clip:
-        from ._zeroshot import encode_text
-
-        arrays["text_embeddings"] = encode_text(
-            backbone, data.concept_names, templates=templates, device=dev
+        arrays, meta, dev = extract_on_dask(
+            model,
+            data,
+            spec=dict(
+                pretrained=pretrained, layer=layer, transform=transform, image_size=image_size
+            ),
+            batch_size=batch_size,
+            templates=templates,
+            path=path,
+            client=client,
+            progress=progress,
         )
+        X = arrays["features"]
+    else:
+        backbone = load_backbone(
+            model, pretrained=pretrained, layer=layer, transform=transform, image_size=image_size
+        )
+        layer = backbone.default_layer
+        meta = describe(backbone, data, image_size=image_size, templates=templates)
+        X = encode_all(backbone, data, layer, batch_size=batch_size, device=dev, progress=progress)
+        arrays = {"features": X}
+        if backbone.family == "open_clip":
+            from ._zeroshot import encode_text
+
+            arrays["text_embeddings"] = encode_text(
+                backbone, data.concept_names, templates=templates, device=dev
+            )
     seconds = time.perf_counter() - t0
     meta.update(
         seconds=seconds,
@@ -164,6 +171,10 @@ def extract_features(
     if path is not None:
         try:
             _cache.save(path, arrays, meta)
+            if backend == "dask":
+                from ._dask import remove_parts
+
+                remove_parts(path)
         except OSError as exc:
             say(
                 f"could not write the feature cache {path} ({exc}); continuing without it", progress
@@ -174,6 +185,27 @@ def extract_features(
         {**meta, "cache": "miss" if path else "off", "cache_path": str(path) if path else None},
         data,
     )
+
+
+def describe(backbone, data, *, image_size, templates) -> dict:
+    """The metadata stored with extracted features (model, weights, layer, preprocessing, data)."""
+    meta = {
+        "model": backbone.spec,
+        "family": backbone.family,
+        "weights": backbone.weights,
+        "layer": backbone.default_layer,
+        "preprocessing": backbone.preprocessing,
+        "image_size": image_size,
+        "data_fingerprint": data.fingerprint,
+        "n_samples": len(data),
+        "init_seed": INIT_SEED if backbone.weights == "random" else None,
+        **backbone.identity,
+    }
+    if backbone.family == "open_clip":
+        from ._zeroshot import TEMPLATES
+
+        meta["templates"] = list(TEMPLATES if templates is None else templates)
+    return meta
 
 
 def _result(arrays, meta, data) -> Features:
