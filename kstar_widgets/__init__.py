@@ -11,7 +11,7 @@ from . import synthetic
 from ._compare import Comparison, compare
 from ._kstar import kstar
 from ._result import KStarResult
-from ._stats import PATTERNS, classify
+from ._stats import PATTERN_COLORS, PATTERNS, classify
 
 __version__ = "0.1.0"
 
@@ -27,6 +27,7 @@ _LAZY = {
 
 __all__ = [
     "PATTERNS",
+    "PATTERN_COLORS",
     "Comparison",
     "Features",
     "KStarResult",

@@ -106,3 +106,14 @@ def check_threshold(threshold, default: float) -> float:
     if not np.isfinite(t) or t < 0:
         raise ValueError(f"threshold must be a finite number >= 0, got {threshold!r}.")
     return t
+
+
+def check_options(*, n_low, rows, max_matrix) -> dict:
+    """explore()/report()'s size options as a dict, each an int of at least its minimum."""
+    options = {"n_low": n_low, "rows": rows, "max_matrix": max_matrix}
+    for (name, value), low in zip(options.items(), (1, 1, 2), strict=True):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}.")
+        if value < low:
+            raise ValueError(f"{name} must be at least {low}, got {value}.")
+    return {k: int(v) for k, v in options.items()}
