@@ -174,6 +174,7 @@ PIXEL_JS = """([name, x, y]) => {
   const roots = document.querySelectorAll('.kstar-root[data-ready]');
   const v = roots[roots.length - 1].kstarViews[name];
   const f = v.frame;
+  v.canvas_view.el.scrollIntoView({block: 'center'});  // clicks land only inside the viewport
   if (y === null) {
     const r = v.model.renderers.find((r) => r.glyph.type === 'Scatter');
     const d = r.data_source.data;

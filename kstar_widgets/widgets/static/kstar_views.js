@@ -484,10 +484,16 @@ function render({ model, el }) {
       const r = code < 0 ? (d > 0 ? 0 : n - 1) : Math.min(n - 1, Math.max(0, ctx.order.rank[code] + d));
       ctx.select(ctx.order.byRank[r]);
     };
-    find.addEventListener("change", () => {
-      const code = data.names.indexOf(find.value);
-      if (code >= 0) ctx.select(code);
+    const pick = () => {
+      const code = data.names.indexOf(find.value.trim());
+      if (code >= 0 && code !== model.get("concept_index")) ctx.select(code);
+    };
+    find.addEventListener("change", pick);
+    find.addEventListener("keydown", (e) => {
+      e.stopPropagation(); // typing here must not trigger the notebook's shortcuts
+      if (e.key === "Enter") pick();
     });
+    find.addEventListener("input", (e) => e.inputType === "insertReplacementText" || !e.inputType ? pick() : null);
     const slider = h("input", { type: "range", min: 0, max: Math.max(2, model.get("threshold")), step: 0.05, class: "kstar-threshold" });
     const tText = h("span", { class: "kstar-t" });
     slider.addEventListener("input", () => (model.set("threshold", Number(slider.value)), model.save_changes()));
