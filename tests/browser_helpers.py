@@ -45,15 +45,18 @@ images = (d.images * 16).clip(0, 255).astype(np.uint8)
 """
 # a kernel thread that runs the Python the test writes to cmd.py (the "set from Python" step)
 WATCH = """
-import pathlib, threading, time
-def _watch(scope):
+import builtins, pathlib, threading, time
+builtins._kstar_scope = {"w": w}  # re-running the cell points the one watcher at the new w
+def _watch():
     p = pathlib.Path("cmd.py")
     while True:
         if p.exists():
             code = p.read_text(); p.unlink()
-            exec(code, scope)
+            exec(code, builtins._kstar_scope)
         time.sleep(0.2)
-threading.Thread(target=_watch, args=({"w": w},), daemon=True).start()
+if not hasattr(builtins, "_kstar_watcher"):
+    builtins._kstar_watcher = threading.Thread(target=_watch, daemon=True)
+    builtins._kstar_watcher.start()
 w.observe(lambda c: open("selected.txt", "w").write(repr(c["new"])), "selected_concept")
 """
 
@@ -157,10 +160,20 @@ def jupyter_cmd(port, tmp_path, root):
     ]  # fmt: skip
 
 
+# the last explorer on the page, looking into shadow roots too (marimo renders widgets in one)
+LAST_ROOT = """const lastRoot = () => {
+  const found = [];
+  const walk = (node) => {
+    found.push(...node.querySelectorAll('.kstar-root[data-ready]'));
+    for (const e of node.querySelectorAll('*')) if (e.shadowRoot) walk(e.shadowRoot);
+  };
+  walk(document);
+  return found[found.length - 1];
+};"""
 # what the page shows, read from the DOM of the last explorer on the page
 SHOWN_JS = """() => {
-  const roots = document.querySelectorAll('.kstar-root[data-ready]');
-  const root = roots[roots.length - 1];
+  """ + LAST_ROOT + """
+  const root = lastRoot();
   if (!root) return null;
   const text = (sel) => root.querySelector(sel)?.innerText ?? null;
   const rows = [...root.querySelectorAll('.kstar-detail tbody tr')].map(
@@ -171,8 +184,8 @@ SHOWN_JS = """() => {
 # page coordinates of data point (x, y) in the named Bokeh view of the last explorer;
 # for the scatters a number x means "the point of concept x"
 PIXEL_JS = """([name, x, y]) => {
-  const roots = document.querySelectorAll('.kstar-root[data-ready]');
-  const v = roots[roots.length - 1].kstarViews[name];
+  """ + LAST_ROOT + """
+  const v = lastRoot().kstarViews[name];
   const f = v.frame;
   v.canvas_view.el.scrollIntoView({block: 'center'});  // clicks land only inside the viewport
   if (y === null) {
