@@ -24,37 +24,55 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
     """
 
     _esm = ESM
-    payload = traitlets.Dict().tag(sync=True)
-    """Per-concept summaries of every result (binary buffers), made by ``explorer_payload``."""
-    thumbs = traitlets.Dict().tag(sync=True)
-    """Thumbnails of the selected concept's listed samples and intruders (ids, uint8 pixels)."""
-    bokehjs = traitlets.Instance(BokehJSSource, allow_none=True).tag(
-        sync=True, **ipywidgets.widget_serialization
+    payload = traitlets.Dict(
+        help="Per-concept summaries of every result (binary buffers), made by explorer_payload()."
+    ).tag(sync=True)
+    thumbs = traitlets.Dict(
+        help="Thumbnails of the selected concept's listed samples and intruders (ids, uint8 RGB)."
+    ).tag(sync=True)
+    bokehjs = traitlets.Instance(
+        BokehJSSource,
+        allow_none=True,
+        help="The kernel's shared model holding BokehJS (saved once per notebook, not per explorer).",
+    ).tag(sync=True, **ipywidgets.widget_serialization)
+    bokehjs_version = traitlets.Unicode(
+        "", help="Version of BokehJS the page needs; a loaded BokehJS of that version is reused."
+    ).tag(sync=True)
+    concept_index = traitlets.Int(
+        -1, help="Position of the selected concept in the results' concept order; -1 for none."
+    ).tag(sync=True)
+    selected_concept = traitlets.Any(
+        None,
+        allow_none=True,
+        help="The selected concept's label (None for none). Accepts a label, or anything whose "
+        "str() equals exactly one label (3 for the label '3').",
     )
-    """The kernel's shared model holding BokehJS (saved once per notebook)."""
-    bokehjs_version = traitlets.Unicode("").tag(sync=True)
-    """Version of BokehJS the page needs; a loaded BokehJS of that version is reused."""
-    concept_index = traitlets.Int(-1).tag(sync=True)
-    """Position of the selected concept in the results' concept order; -1 for none."""
-    selected_concept = traitlets.Any(None, allow_none=True)
-    """The selected concept's label (None for none). Accepts a label, or anything whose
-    ``str()`` equals exactly one label (``3`` for the label ``'3'``)."""
-    selected_samples = traitlets.List(traitlets.Int()).tag(sync=True)
-    """Sample indices picked in the detail table or by a matrix cell; set it from Python too."""
-    selected_cell = traitlets.List(traitlets.Int()).tag(sync=True)
-    """The clicked intrusion-matrix cell as [concept, intruder concept] positions, or []."""
-    threshold = traitlets.Float(0.5).tag(sync=True)
-    """Skewness threshold t: |Γ| > t is Fractured (Γ > t) or Clustered (Γ < -t)."""
-    driver = traitlets.Unicode("").tag(sync=True)
-    """Name of the result that every view shows (the overview, detail, matrix, comparisons' A)."""
-    compare_with = traitlets.Unicode("").tag(sync=True)
-    """Name of the result the comparison view puts against ``driver`` (its B)."""
-    compute_reason = traitlets.Unicode("").tag(sync=True)
-    """Why "compute approximate" is disabled, shown beside it ("" when it is enabled)."""
-    status = traitlets.Unicode("").tag(sync=True)
-    """One line about the background computation (running, ready, failed and why)."""
-    busy = traitlets.Bool(False).tag(sync=True)
-    """Whether the approximate result is being computed."""
+    selected_samples = traitlets.List(
+        traitlets.Int(),
+        help="Sample indices picked in the detail table or by a matrix cell; settable from Python.",
+    ).tag(sync=True)
+    selected_cell = traitlets.List(
+        traitlets.Int(),
+        help="The clicked intrusion-matrix cell as [concept, intruder concept] positions, or [].",
+    ).tag(sync=True)
+    threshold = traitlets.Float(
+        0.5, help="Skewness threshold t: Γ > t is Fractured, Γ < -t Clustered, else Overlapped."
+    ).tag(sync=True)
+    driver = traitlets.Unicode(
+        "", help="Name of the result every view shows (overview, detail, matrix, comparison's A)."
+    ).tag(sync=True)
+    compare_with = traitlets.Unicode(
+        "", help="Name of the result the comparison view puts against driver (its B)."
+    ).tag(sync=True)
+    compute_reason = traitlets.Unicode(
+        "", help="Why 'compute approximate' is disabled, shown beside it ('' when enabled)."
+    ).tag(sync=True)
+    status = traitlets.Unicode(
+        "", help="One line about the background computation: running, ready, or failed and why."
+    ).tag(sync=True)
+    busy = traitlets.Bool(False, help="Whether the approximate result is being computed.").tag(
+        sync=True
+    )
 
     def __init__(self, results, *, images=None, features=None, threshold=None, **options):
         self.results = as_results(results)
@@ -144,6 +162,11 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
                 f"{proposal['trait'].name} must be one of {names}, got {proposal['value']!r}."
             )
         return proposal["value"]
+
+    @traitlets.observe("driver")
+    def _on_driver(self, change):
+        if self.compare_with == change["new"]:  # the comparison's B is never its A
+            self.compare_with = next((n for n in self.results if n != change["new"]), "")
 
     @traitlets.observe("selected_cell")
     def _on_cell(self, change):

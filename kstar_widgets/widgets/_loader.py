@@ -16,10 +16,12 @@ from ._views import bokehjs_source, bokehjs_version
 class BokehJSSource(ipywidgets.Widget):
     """A model with no view: the BokehJS bundles the explorers load into the page."""
 
-    source = traitlets.Unicode("").tag(sync=True)
-    """BokehJS core and plotting API, as script text."""
-    version = traitlets.Unicode("").tag(sync=True)
-    """Version of that BokehJS (the page reuses a loaded BokehJS of the same version)."""
+    source = traitlets.Unicode("", help="BokehJS core and plotting API, as script text.").tag(
+        sync=True
+    )
+    version = traitlets.Unicode(
+        "", help="Version of that BokehJS (the page reuses a loaded BokehJS of that version)."
+    ).tag(sync=True)
 
 
 _SHARED: BokehJSSource | None = None
