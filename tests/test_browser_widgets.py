@@ -242,3 +242,53 @@ def test_marimo_views_show_the_selected_concept(browser, expect, tmp_path):
         assert not errors, errors
     finally:
         stop(proc)
+
+
+def test_report_views_follow_the_driver_and_show_intervals(browser, tmp_path):
+    """Result buttons switch every view and its title; Γ intervals and confidence when present."""
+    import dataclasses
+
+    import numpy as np
+
+    import kstar_widgets as kw
+
+    scope = results()
+    res = scope["res"]
+    c = res.concepts.copy()
+    c["skewness_ci_low"] = c["skewness"] - 0.25
+    c["skewness_ci_high"] = c["skewness"] + 0.5
+    c["pattern_confidence"] = 0.92
+    trusted = dataclasses.replace(res, concepts=c)
+    path = kw.report({"exact": trusted, "noisy": scope["noisy"]}, tmp_path / "r.html")
+    page, errors = new_page(browser)
+    page.goto(Path(path).as_uri())
+    page.wait_for_selector(".kstar-root[data-ready]", timeout=60_000)
+    code = list(c.index).index("3")
+    page.evaluate(f"() => kstarModel.set('concept_index', {code})")
+    g, lo, hi = (float(c.loc["3", k]) for k in ("skewness", "skewness_ci_low", "skewness_ci_high"))
+    header = page.inner_text(".kstar-header")
+    assert f"Γ {g:+.2f} [{lo:.2f}, {hi:.2f}]" in header and "(confidence 92%)" in header, header
+    kinds = ("overview", "matrix", "compare", "hist")
+
+    def titles():
+        return [page.inner_text(f".kstar-{k}-title") for k in kinds]
+
+    before = titles()
+    assert all("exact" in t for t in before) and "noisy (y)" in before[2], before
+    page.locator(".kstar-drivers button", has_text="noisy").click()
+    after = titles()
+    assert "noisy" in after[0] and "intrusion matrix of noisy" in after[1], after
+    assert after[2].startswith("Γ per concept: noisy (x) vs exact (y)"), after
+    assert "in noisy" in after[3] and "result noisy" in page.inner_text(".kstar-header")
+    ng = float(scope["noisy"].concepts.loc["3", "skewness"])
+    assert f"Γ {ng:+.2f} ·" in page.inner_text(".kstar-header")  # no interval: none given
+    assert "confidence" not in page.inner_text(".kstar-header")
+    # the matrix shows the driver's cells: the page's matrix counts are noisy's
+    m = scope["noisy"].intrusion_matrix().to_numpy()
+    shown = page.evaluate(
+        """() => { const v = document.querySelector('.kstar-root').kstarViews.matrix;
+                   const r = v.model.renderers.find((r) => r.glyph.type === 'Rect');
+                   return Array.from(r.data_source.data.count).reduce((a, b) => a + b, 0); }"""
+    )
+    assert shown == int(np.sum(m))
+    assert not errors, errors

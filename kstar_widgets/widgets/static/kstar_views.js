@@ -539,7 +539,12 @@ function render({ model, el }) {
       panels.push(h("div", { class: "kstar-panel kstar-view-exact-approx" }, ea.title, ea.box, ea.text));
     }
     if (multi) {
-      const other = () => Math.max(0, data.results.findIndex((r) => r.name === model.get("compare_with")));
+      const other = () => {
+        // the comparison's B: compare_with, never the driver itself
+        const d = ctx.driverIndex();
+        const j = data.results.findIndex((r) => r.name === model.get("compare_with"));
+        return j >= 0 && j !== d ? j : d === 0 ? 1 : 0;
+      };
       const select = h("select", { class: "kstar-compare-with", onchange: (e) => (model.set("compare_with", e.target.value), model.save_changes()) });
       cmp = { other, select, view: scatterPlot(B, ctx, () => [ctx.driverIndex(), other()]), title: h("h4", { class: "kstar-compare-title" }),
               box: h("div", {}), rho: h("div", { class: "kstar-note" }), changed: h("div", { style: "width:340px" }), summary: h("div", {}) };
@@ -625,9 +630,7 @@ function render({ model, el }) {
       }
       if (cmp) {
         cmp.select.replaceChildren(...data.results.filter((r) => r.name !== res.name).map((r) => h("option", { value: r.name }, r.name)));
-        let other = data.results[cmp.other()];
-        if (other.name === res.name) other = data.results.find((r) => r.name !== res.name);
-        cmp.select.value = other.name;
+        cmp.select.value = data.results[cmp.other()].name;
         const [a, b] = cmp.view.update();
         cmp.title.textContent = `Γ per concept: ${a.name} (x) vs ${b.name} (y)`;
         const rho = data.rank_corr[data.results.indexOf(a)][data.results.indexOf(b)];
