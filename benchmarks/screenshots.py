@@ -95,10 +95,18 @@ def shoot_lab(browser, out: Path, with_approx: bool):
     ]
     nb = {
         "cells": [
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": c}
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": c,
+            }
             for c in cells
         ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
@@ -142,7 +150,9 @@ def shoot_lab(browser, out: Path, with_approx: bool):
             page.set_viewport_size({"width": width, "height": height})
             page.wait_for_timeout(1000)
             page.locator(".kstar-root").scroll_into_view_if_needed()
-            page.evaluate("() => document.querySelector('.kstar-root').scrollIntoView({block: 'start'})")
+            page.evaluate(
+                "() => document.querySelector('.kstar-root').scrollIntoView({block: 'start'})"
+            )
             page.mouse.move(5, height - 5)
             page.wait_for_timeout(500)
             path = out / f"lab_{width}x{height}.png"
@@ -168,7 +178,9 @@ def main(argv=None):
     scope = {"WITH_APPROX": not args.no_approx}
     exec(SETUP, scope)
     page_path = Path(tempfile.mkdtemp()) / "report.html"
-    scope["kw"].report(scope["results"], page_path, images=scope["images"], title="k* of sklearn digits")
+    scope["kw"].report(
+        scope["results"], page_path, images=scope["images"], title="k* of sklearn digits"
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         shoot_report(browser, out, page_path)

@@ -87,7 +87,9 @@ def new_page(browser, width=1400, height=1200):
     errors: list[str] = []
     page.on(
         "console",
-        lambda m: errors.append(f"{m.text} @ {m.location.get('url')}") if m.type == "error" else None,
+        lambda m: (
+            errors.append(f"{m.text} @ {m.location.get('url')}") if m.type == "error" else None
+        ),
     )
     page.on(
         "pageerror",
@@ -171,8 +173,11 @@ LAST_ROOT = """const lastRoot = () => {
   return found[found.length - 1];
 };"""
 # what the page shows, read from the DOM of the last explorer on the page
-SHOWN_JS = """() => {
-  """ + LAST_ROOT + """
+SHOWN_JS = (
+    """() => {
+  """
+    + LAST_ROOT
+    + """
   const root = lastRoot();
   if (!root) return null;
   const text = (sel) => root.querySelector(sel)?.innerText ?? null;
@@ -180,11 +185,15 @@ SHOWN_JS = """() => {
       (tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim()));
   return {header: text('.kstar-header'), hist: text('.kstar-hist-title'), rows};
 }"""
+)
 
 # page coordinates of data point (x, y) in the named Bokeh view of the last explorer;
 # for the scatters a number x means "the point of concept x"
-PIXEL_JS = """([name, x, y]) => {
-  """ + LAST_ROOT + """
+PIXEL_JS = (
+    """([name, x, y]) => {
+  """
+    + LAST_ROOT
+    + """
   const v = lastRoot().kstarViews[name];
   const f = v.frame;
   v.canvas_view.el.scrollIntoView({block: 'center'});  // clicks land only inside the viewport
@@ -198,6 +207,7 @@ PIXEL_JS = """([name, x, y]) => {
   const r = v.canvas_view.el.getBoundingClientRect();
   return [r.left + sx, r.top + sy];
 }"""
+)
 
 
 class Expect:
@@ -261,7 +271,11 @@ def run_selections(page, expect, set_from_python):
     # (6 rows again: the same row count as the matrix's concept)
     pts = np.array([page.evaluate(PIXEL_JS, ["compare", c, None]) for c in range(len(m))])
     gap = np.linalg.norm(pts[:, None] - pts[None], axis=2) + np.eye(len(m)) * 1e9
-    ok = [c for c in range(len(m)) if c != row and len(expect.rows(c)) == N_LOW and expect.rank[c] < len(m) - 1]
+    ok = [
+        c
+        for c in range(len(m))
+        if c != row and len(expect.rows(c)) == N_LOW and expect.rank[c] < len(m) - 1
+    ]
     point = max(ok, key=lambda c: gap[c].min())
     page.mouse.click(*pts[point])
     step(point, "comparison-scatter click")

@@ -59,7 +59,13 @@ def expect():
 def _notebook(path: Path, cells):
     nb = {
         "cells": [
-            {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s}
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": s,
+            }
             for s in cells
         ],
         "metadata": {
@@ -153,7 +159,9 @@ def test_reload_and_second_tab_render_again(browser, lab, expect):
     _open_and_run(page, url, root)
     assert page.evaluate(SHOWN_JS)["header"]  # drawn, not an error text
     other, other_errors = new_page(browser)
-    _open_and_run(other, f"http://127.0.0.1:{port}/lab/workspaces/second/tree/explore.ipynb?token=T", root)
+    _open_and_run(
+        other, f"http://127.0.0.1:{port}/lab/workspaces/second/tree/explore.ipynb?token=T", root
+    )
     run_selections(other, expect, _python_setter(root))
     # one BokehJS in each page, loaded by the module itself
     assert other.evaluate("() => Object.keys(window.__kstarBokehLoading ?? {}).length") <= 1
@@ -194,7 +202,7 @@ def test_saved_report_shows_the_selected_concept(browser, expect, tmp_path):
     assert not errors, errors
 
 
-MARIMO_APP = '''import marimo
+MARIMO_APP = """import marimo
 
 app = marimo.App()
 
@@ -212,7 +220,7 @@ def _():
 
 if __name__ == "__main__":
     app.run()
-'''
+"""
 
 
 def _indent(code):

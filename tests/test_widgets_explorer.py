@@ -89,9 +89,7 @@ def test_payload_is_binary_buffers_of_small_dtypes_and_json_safe(digits):
     np.testing.assert_allclose(from_buffer(r["skewness"]), res.skewness.to_numpy(), rtol=1e-6)
     assert "ci_low" not in r and "confidence" not in r  # optional columns absent: left out
     # what is not a buffer must be strict JSON (NaN is not: the page would fail to parse it)
-    json.dumps(
-        p, default=lambda v: None if isinstance(v, memoryview) else repr(v), allow_nan=False
-    )
+    json.dumps(p, default=lambda v: None if isinstance(v, memoryview) else repr(v), allow_nan=False)
 
 
 def test_payload_carries_intervals_and_confidence_when_the_result_has_them(digits):
@@ -157,7 +155,7 @@ def test_selected_concept_accepts_labels_and_their_str(digits):
 
     w2.selected_concept = Three()  # anything whose str() is exactly one label
     assert w2.selected_concept == 3
-    with pytest.raises(ValueError, match="not a concept.*use one of 0, 1"):
+    with pytest.raises(ValueError, match=r"not a concept.*use one of 0, 1"):
         w2.selected_concept = "3 "
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import traitlets
 
 from ._background import ApproxMixin
-from ._inputs import as_results, check_images, check_options, check_threshold
+from ._inputs import as_results, check_images, check_options, check_threshold, default_partner
 from ._loader import BokehJSSource, shared_bokehjs
 from ._payload import explorer_payload, lowest_kstar
 from ._thumbs import thumbnail_ids, thumbnails
@@ -99,7 +99,7 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
         if self.driver not in names:
             self.driver = names[0]
         if self.compare_with not in names or self.compare_with == self.driver:
-            self.compare_with = next((n for n in names if n != self.driver), "")
+            self.compare_with = default_partner(self.results, self.driver)
         self.compute_reason = self._why_no_compute()
 
     def _why_no_compute(self) -> str:
@@ -166,7 +166,7 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
     @traitlets.observe("driver")
     def _on_driver(self, change):
         if self.compare_with == change["new"]:  # the comparison's B is never its A
-            self.compare_with = next((n for n in self.results if n != change["new"]), "")
+            self.compare_with = default_partner(self.results, change["new"])
 
     @traitlets.observe("selected_cell")
     def _on_cell(self, change):

@@ -117,3 +117,10 @@ def check_options(*, n_low, rows, max_matrix) -> dict:
         if value < low:
             raise ValueError(f"{name} must be at least {low}, got {value}.")
     return {k: int(v) for k, v in options.items()}
+
+
+def default_partner(results: dict, driver: str) -> str:
+    """The result compared with ``driver`` first: another one, an approximate one last
+    (exact against approximate has its own view)."""
+    others = [n for n in results if n != driver]
+    return next((n for n in others if results[n].method != "approx"), others[0] if others else "")

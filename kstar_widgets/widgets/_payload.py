@@ -27,7 +27,11 @@ CONCEPT_EXTRAS = {
 def to_buffer(array, dtype) -> dict:
     """``{"dtype", "shape", "buffer"}`` with a memoryview, the wire form of an ndarray."""
     arr = np.ascontiguousarray(array, dtype=dtype)
-    return {"dtype": arr.dtype.name, "shape": list(arr.shape), "buffer": memoryview(arr.reshape(-1))}
+    return {
+        "dtype": arr.dtype.name,
+        "shape": list(arr.shape),
+        "buffer": memoryview(arr.reshape(-1)),
+    }
 
 
 def from_buffer(payload: dict) -> np.ndarray:

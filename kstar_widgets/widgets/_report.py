@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._inputs import as_results, check_images, check_options, check_threshold
+from ._inputs import as_results, check_images, check_options, check_threshold, default_partner
 from ._payload import explorer_payload, lowest_kstar, rank_by_skewness
 from ._thumbs import thumbnail_ids, thumbnails
 from ._views import bokehjs_version, report_page
@@ -104,7 +104,7 @@ def report(
         "selected_cell": [],
         "threshold": check_threshold(threshold, first.threshold),
         "driver": driver,
-        "compare_with": next((n for n in names if n != driver), ""),
+        "compare_with": default_partner(results, driver),
         "compute_reason": "a saved report has no kernel to compute with",
         "status": "",
         "busy": False,
@@ -134,5 +134,7 @@ def _code_of(selected_concept, first) -> int:
         return labels.index(selected_concept)
     hits = [i for i, x in enumerate(labels) if str(x) == str(selected_concept)]
     if len(hits) != 1:
-        raise ValueError(f"selected_concept {selected_concept!r} is not a concept of these results.")
+        raise ValueError(
+            f"selected_concept {selected_concept!r} is not a concept of these results."
+        )
     return hits[0]
