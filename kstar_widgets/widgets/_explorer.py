@@ -8,7 +8,14 @@ import numpy as np
 import traitlets
 
 from ._background import ApproxMixin
-from ._inputs import as_results, check_images, check_options, check_threshold, default_partner
+from ._inputs import (
+    as_results,
+    check_images,
+    check_options,
+    check_threshold,
+    default_partner,
+    find_label,
+)
 from ._loader import BokehJSSource, shared_bokehjs
 from ._payload import explorer_payload, lowest_kstar
 from ._thumbs import thumbnail_ids, thumbnails
@@ -115,24 +122,7 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
         value = proposal["value"]
         if value is None:
             return None
-        value = value.item() if isinstance(value, np.generic) else value
-        try:
-            if value in self._labels:
-                return self._labels[self._labels.index(value)]
-        except TypeError:  # unhashable or incomparable values fall through to str()
-            pass
-        hits = [label for label in self._labels if str(label) == str(value)]
-        if len(hits) == 1:
-            return hits[0]
-        some = ", ".join(map(repr, self._labels[:8])) + (", ..." if len(self._labels) > 8 else "")
-        if hits:
-            raise ValueError(
-                f"selected_concept {value!r} matches {len(hits)} labels by str(); "
-                f"pass the label itself ({', '.join(map(repr, hits))})."
-            )
-        raise ValueError(
-            f"selected_concept {value!r} is not a concept of these results; use one of {some}."
-        )
+        return find_label(self._labels, value)
 
     @traitlets.observe("selected_concept")
     def _on_concept(self, change):

@@ -124,3 +124,25 @@ def default_partner(results: dict, driver: str) -> str:
     (exact against approximate has its own view)."""
     others = [n for n in results if n != driver]
     return next((n for n in others if results[n].method != "approx"), others[0] if others else "")
+
+
+def find_label(labels: list, value):
+    """The label ``value`` names: itself, or the one label whose str() equals str(value)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    try:
+        if value in labels:
+            return labels[labels.index(value)]
+    except TypeError:  # unhashable or incomparable values fall through to str()
+        pass
+    hits = [label for label in labels if str(label) == str(value)]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise ValueError(
+            f"selected_concept {value!r} matches {len(hits)} labels by str(); "
+            f"pass the label itself ({', '.join(map(repr, hits))})."
+        )
+    some = ", ".join(map(repr, labels[:8])) + (", ..." if len(labels) > 8 else "")
+    raise ValueError(
+        f"selected_concept {value!r} is not a concept of these results; use one of {some}."
+    )

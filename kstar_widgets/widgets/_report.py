@@ -8,7 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ._inputs import as_results, check_images, check_options, check_threshold, default_partner
+from ._inputs import (
+    as_results,
+    check_images,
+    check_options,
+    check_threshold,
+    default_partner,
+    find_label,
+)
 from ._payload import explorer_payload, lowest_kstar, rank_by_skewness
 from ._thumbs import thumbnail_ids, thumbnails
 from ._views import bokehjs_version, report_page
@@ -126,15 +133,8 @@ def _thumb_bank(results, images, first, n_low, max_images):
 
 
 def _code_of(selected_concept, first) -> int:
-    """Position of a concept label (or a value whose str() is one label); -1 for None."""
+    """Position of the concept ``selected_concept`` names; -1 for None."""
     if selected_concept is None:
         return -1
     labels = [x.item() if hasattr(x, "item") else x for x in first.concepts.index]
-    if selected_concept in labels:
-        return labels.index(selected_concept)
-    hits = [i for i, x in enumerate(labels) if str(x) == str(selected_concept)]
-    if len(hits) != 1:
-        raise ValueError(
-            f"selected_concept {selected_concept!r} is not a concept of these results."
-        )
-    return hits[0]
+    return labels.index(find_label(labels, selected_concept))

@@ -382,7 +382,10 @@ function summaryTable(ctx) {
   const rows = keys.map((k) =>
     h("tr", {}, h("td", { class: "kstar-l" }, SUMMARY_NAMES[k]), ...rs.map((r) => h("td", {}, summaryValue(r, k, t)))),
   );
-  return h("table", { class: "kstar-table kstar-summary" }, h("thead", {}, head), h("tbody", {}, ...rows));
+  const s0 = rs[0].summary;
+  const note = s0.confidence ? h("div", { class: "kstar-note" }, `[intervals]: ${Math.round(100 * s0.confidence)}% bootstrap intervals` +
+    (s0.n_boot ? ` (${s0.n_boot} replicates)` : "") + "; shares' intervals at each result's own t") : null;
+  return h("div", {}, h("table", { class: "kstar-table kstar-summary" }, h("thead", {}, head), h("tbody", {}, ...rows)), note);
 }
 
 function summaryValue(r, key, t) {
