@@ -56,9 +56,13 @@ results["pca8"] = kw.kstar(pca, d.target, method="exact", progress=False, name="
 CUT_JS = """() => {
   const root = document.querySelector('.kstar-root[data-ready]');
   const box = (root.closest('.jp-OutputArea-output') ?? document.body).getBoundingClientRect();
-  return [...root.querySelectorAll('.kstar-panel, .kstar-bar, .kstar-controls, .kstar-legend, .kstar-header')]
-    .filter((e) => e.getBoundingClientRect().right > box.right + 1)
+  const parts = [...root.querySelectorAll('.kstar-panel, .kstar-bar, .kstar-controls, .kstar-legend, .kstar-header')];
+  const past = parts.filter((e) => e.getBoundingClientRect().right > box.right + 1)
     .map((e) => `${e.className}: right ${Math.round(e.getBoundingClientRect().right)} > ${Math.round(box.right)}`);
+  const over = [...root.querySelectorAll('.kstar-panel > *, .kstar-panel table')]
+    .filter((e) => e.getBoundingClientRect().right > e.closest('.kstar-panel').getBoundingClientRect().right + 1)
+    .map((e) => `${e.tagName}.${e.className} overflows its panel`);
+  return [...past, ...over];
 }"""
 
 
@@ -145,6 +149,9 @@ def shoot_lab(browser, out: Path, with_approx: bool):
             except Exception:
                 page.keyboard.press("Escape")
         page.locator(".kstar-next").click()
+        no_news = page.locator(".jp-Notification-Toast button", has_text="No")
+        if no_news.count():  # the "Jupyter news" toast would cover the views
+            no_news.first.click()
         page.wait_for_timeout(1000)
         for width, height in ((1280, 800), (1920, 1080)):
             page.set_viewport_size({"width": width, "height": height})

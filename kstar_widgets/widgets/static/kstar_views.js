@@ -187,15 +187,16 @@ const CSS = `
 .kstar-bar, .kstar-controls { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; }
 .kstar-row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .kstar-panel { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
-.kstar-view-detail { width: 450px; }
+.kstar-view-detail { width: 420px; }
 .kstar-panel h4 { margin: 0; font-size: 13px; font-weight: 600; }
 .kstar-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; }
 .kstar-swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .kstar-note { color: #555; }
 .kstar-header { min-height: 20px; }
-.kstar-empty { color: #555; border: 1px dashed #bbb; padding: 16px; width: 380px; }
+.kstar-empty { color: #555; border: 1px dashed #bbb; padding: 16px; }
+.kstar-table { font-size: 12px; }
 .kstar-table { border-collapse: collapse; }
-.kstar-table th, .kstar-table td { padding: 2px 6px; border-bottom: 1px solid #e3e3e3; text-align: right; white-space: nowrap; }
+.kstar-table th, .kstar-table td { padding: 2px 5px; border-bottom: 1px solid #e3e3e3; text-align: right; white-space: nowrap; }
 .kstar-table th { background: #f4f4f4; font-weight: 600; }
 .kstar-table td.kstar-l, .kstar-table th.kstar-l { text-align: left; }
 .kstar-detail tbody tr { cursor: pointer; }
@@ -209,7 +210,7 @@ function thumbCanvas(thumbs, id) {
   const at = thumbs.index.get(id);
   if (at === undefined) return null;
   const s = thumbs.size, px = thumbs.pixels, c = h("canvas", { class: "kstar-thumb", width: s, height: s });
-  c.style.width = c.style.height = "28px";
+  c.style.width = c.style.height = "26px";
   const img = new ImageData(s, s);
   for (let p = 0, q = at * s * s * 3; p < s * s; p++, q += 3) {
     img.data[4 * p] = px[q];
@@ -241,7 +242,7 @@ function overviewPlot(B, ctx) {
   const { data } = ctx;
   const visible = Math.min(data.nc, data.rows);
   const p = B.Plotting.figure({
-    width: 440, height: Math.max(visible * ROW_PX + 60, 190), title: null,
+    width: 400, height: Math.max(visible * ROW_PX + 60, 190), title: null,
     x_range: new B.Range1d({ start: 0, end: 1 }),
     y_range: new B.Range1d({ start: visible - 0.5, end: -0.5, bounds: [-0.5, Math.max(data.nc, visible) - 0.5] }),
     tools: "ypan,ywheel_pan,reset", toolbar_location: "right", min_border_left: 10,
@@ -295,7 +296,7 @@ function overviewPlot(B, ctx) {
 
 function histPlot(B) {
   const src = new B.ColumnDataSource({ data: { left: [0], right: [1], top: [0] } });
-  const p = B.Plotting.figure({ width: 420, height: 190, title: null, tools: "", toolbar_location: null, x_range: new B.Range1d({ start: 0, end: 1 }) });
+  const p = B.Plotting.figure({ width: 410, height: 180, title: null, tools: "", toolbar_location: null, x_range: new B.Range1d({ start: 0, end: 1 }) });
   const glyph = p.quad({ left: { field: "left" }, right: { field: "right" }, top: { field: "top" }, bottom: 0, source: src, fill_color: "#4c72b0", line_color: "white" });
   p.xaxis.axis_label = "normalised k* (k* / n)";
   p.yaxis.axis_label = "samples";
@@ -606,7 +607,7 @@ function render({ model, el }) {
       }
       table.replaceChildren(h("table", { class: "kstar-table kstar-detail" },
         h("thead", {}, h("tr", {}, h("th", { class: "kstar-l" }, "sample"), h("th", {}, "k*"), h("th", {}, "k*/n"),
-          h("th", { class: "kstar-l" }, "intruder"), h("th", { class: "kstar-l" }, "its concept"), h("th", {}, `distance (${unit})`))),
+          h("th", { class: "kstar-l" }, "intruder"), h("th", { class: "kstar-l" }, "its concept"), h("th", {}, "distance", h("br"), `(${unit})`))),
         h("tbody", {}, ...rows)),
         h("div", { class: "kstar-note" }, `the ${data.n_low} samples of ${name} with the lowest k*, each with its intruder (first neighbour from another concept); click rows to pick samples`));
     };
