@@ -149,7 +149,7 @@ def shoot_lab(browser, out: Path, with_approx: bool):
             except Exception:
                 page.keyboard.press("Escape")
         page.locator(".kstar-next").click()
-        no_news = page.locator(".jp-Notification-Toast button", has_text="No")
+        no_news = page.get_by_role("button", name="No", exact=True)
         if no_news.count():  # the "Jupyter news" toast would cover the views
             no_news.first.click()
         page.wait_for_timeout(1000)

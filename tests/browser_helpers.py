@@ -58,6 +58,7 @@ if not hasattr(builtins, "_kstar_watcher"):
     builtins._kstar_watcher = threading.Thread(target=_watch, daemon=True)
     builtins._kstar_watcher.start()
 w.observe(lambda c: open("selected.txt", "w").write(repr(c["new"])), "selected_concept")
+w.observe(lambda c: open("samples.txt", "w").write(repr(c["new"])), "selected_samples")
 """
 
 
@@ -248,7 +249,7 @@ def expect_shown(page, expect, code, what):
         ) from None
 
 
-def run_selections(page, expect, set_from_python):
+def run_selections(page, expect, set_from_python, after_matrix=None):
     """Six kinds of selection, same and different row counts; check the page after each."""
     seen = []
 
@@ -266,6 +267,12 @@ def run_selections(page, expect, set_from_python):
     col = int(np.argmax(np.where(np.arange(len(m)) == row, -1, m[row])))
     page.mouse.click(*page.evaluate(PIXEL_JS, ["matrix", expect.names[col], expect.names[row]]))
     step(row, "matrix click")
+    if after_matrix is not None:  # the cell's samples, as the kernel holds them
+        after_matrix(
+            np.flatnonzero(
+                (expect.res.codes == row) & (expect.res.codes[expect.res.intruder] == col)
+            )
+        )
 
     # comparison scatter: the 6-row concept whose point stands farthest from the others
     # (6 rows again: the same row count as the matrix's concept)

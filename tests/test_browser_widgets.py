@@ -140,8 +140,19 @@ def test_notebook_views_show_the_selected_concept(browser, lab, expect, ui):
     port, root = lab
     page, errors = new_page(browser)
     _open_and_run(page, f"http://127.0.0.1:{port}{URLS[ui]}", root)
-    seen = run_selections(page, expect, _python_setter(root))
+
+    def cell_samples(expected):
+        path = root / "samples.txt"
+        wait_for(
+            lambda: path.exists() and path.read_text() == repr(expected.tolist()),
+            20,
+            f"selected_samples to hold the cell's {len(expected)} samples",
+        )
+
+    seen = run_selections(page, expect, _python_setter(root), after_matrix=cell_samples)
     assert {n for _, _, n in seen} == {6, 4}, seen  # same and different row counts
+    # later selections never overwrite the matrix cell's samples (no echo from the table)
+    assert (root / "samples.txt").read_text().count(",") >= 1
     assert wait_for(lambda: (root / "selected.txt").exists(), 10, "the kernel to hear clicks")
     assert (root / "selected.txt").read_text() == "'3'"  # the label, not the int set
     wait_for(lambda: (root / "report.html").exists(), 60, "the last cell to save the report")

@@ -185,9 +185,10 @@ const CSS = `
 .kstar-root button { font: inherit; padding: 2px 8px; cursor: pointer; }
 .kstar-root button:disabled { cursor: default; }
 .kstar-bar, .kstar-controls { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; }
-.kstar-row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.kstar-row { display: flex; flex-wrap: wrap; gap: 12px 14px; align-items: flex-start; }
 .kstar-panel { display: flex; flex-direction: column; gap: 4px; min-width: 0; }
-.kstar-view-detail { width: 420px; }
+.kstar-view-overview { width: 400px; }
+.kstar-view-detail { width: 410px; }
 .kstar-panel h4 { margin: 0; font-size: 13px; font-weight: 600; }
 .kstar-legend { display: flex; flex-wrap: wrap; gap: 4px 12px; }
 .kstar-swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
@@ -296,7 +297,7 @@ function overviewPlot(B, ctx) {
 
 function histPlot(B) {
   const src = new B.ColumnDataSource({ data: { left: [0], right: [1], top: [0] } });
-  const p = B.Plotting.figure({ width: 410, height: 180, title: null, tools: "", toolbar_location: null, x_range: new B.Range1d({ start: 0, end: 1 }) });
+  const p = B.Plotting.figure({ width: 400, height: 180, title: null, tools: "", toolbar_location: null, x_range: new B.Range1d({ start: 0, end: 1 }) });
   const glyph = p.quad({ left: { field: "left" }, right: { field: "right" }, top: { field: "top" }, bottom: 0, source: src, fill_color: "#4c72b0", line_color: "white" });
   p.xaxis.axis_label = "normalised k* (k* / n)";
   p.yaxis.axis_label = "samples";
@@ -624,13 +625,13 @@ function render({ model, el }) {
       legend.replaceChildren(h("span", { class: "kstar-note" }, "patterns:"), ...data.patterns.map((p, i) =>
         h("span", { class: "kstar-legend-item" }, h("span", { class: "kstar-swatch", style: `background:${data.colors[i]}` }), `${p} (${rule[i]}): ${counts[i]}`)));
       over.update();
-      overTitle.textContent = `k* distribution per concept in ${res.name}, sorted by Γ (scroll for more)`;
+      overTitle.textContent = `k* per concept in ${res.name}, sorted by Γ (scroll for more)`;
       const m = matrix.update();
       matrixTitle.textContent = `intrusion matrix of ${res.name}: row shares` + (m.shown < data.nc ? ` (the ${m.shown} most fractured of ${data.nc} concepts)` : "");
       if (ea) {
         const [e, a] = ea.view.update();
         ea.title.textContent = `exact vs approximate Γ: ${e.name} (x) vs ${a.name} (y)`;
-        ea.text.textContent = agreementText(ctx, e, a);
+        ea.text.textContent = `${agreementText(ctx, e, a)} · colour: pattern in ${e.name}`;
       }
       if (cmp) {
         cmp.select.replaceChildren(...data.results.filter((r) => r.name !== res.name).map((r) => h("option", { value: r.name }, r.name)));
@@ -638,7 +639,8 @@ function render({ model, el }) {
         const [a, b] = cmp.view.update();
         cmp.title.textContent = `Γ per concept: ${a.name} (x) vs ${b.name} (y)`;
         const rho = data.rank_corr[data.results.indexOf(a)][data.results.indexOf(b)];
-        cmp.rho.textContent = `Spearman correlation of Γ, ${a.name} vs ${b.name}: ${rho === null ? "n/a" : rho.toFixed(2)}`;
+        cmp.rho.textContent = `Spearman correlation of Γ, ${a.name} vs ${b.name}: ${rho === null ? "n/a" : rho.toFixed(2)}` +
+          ` · colour: pattern in ${a.name}` + (a.ciLow || b.ciLow ? " · grey bars: Γ intervals" : "");
         cmp.changed.replaceChildren(changedList(ctx, a, b));
         cmp.summary.replaceChildren(summaryTable(ctx));
       }
