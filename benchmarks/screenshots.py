@@ -1,20 +1,29 @@
-"""Screenshots of each view into docs/img/, from the saved HTML report in headless chromium.
+"""Screenshots of the views into docs/img/: the saved report, and the explorer in JupyterLab.
 
-    .venv/bin/python benchmarks/screenshots.py [--out docs/img] [--no-approx]
+    .venv/bin/python benchmarks/screenshots.py [--out docs/img] [--no-approx] [--no-lab]
 
 Digits (sklearn, offline): exact k* on raw pixels, approximate k* (pynndescent,
 ~60 s of numba compilation on first use), and exact k* in an 8-dimensional PCA
-space as a second "model". Needs /usr/bin/chromium and python playwright.
+space as a second "model". Writes report.png and one picture per view from the
+report, then lab_1280x800.png (file browser open) and lab_1920x1080.png from a live
+JupyterLab, and prints any panel whose right edge passes its output area (a cut
+view). Needs /usr/bin/chromium and python playwright.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
-import numpy as np
-
+REPO = Path(__file__).resolve().parents[1]
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -25,87 +34,165 @@ ARGS = [
     "--no-first-run",
 ]
 VIEWS = {
-    "overview": "view_overview",
-    "detail": "view_detail",
-    "matrix": "view_matrix",
-    "exact_vs_approx": "view_exact_approx",
-    "comparison": "view_compare",
+    "overview": ".kstar-view-overview",
+    "detail": ".kstar-view-detail",
+    "matrix": ".kstar-view-matrix",
+    "exact_vs_approx": ".kstar-view-exact-approx",
+    "comparison": ".kstar-view-compare",
+    "summary": ".kstar-view-summary",
 }
-FIND_JS = """(name) => {
-  const find = (v, m) => {
-    if (v.model === m) return v;
-    for (const c of v.child_views ?? []) { const r = find(c, m); if (r) return r; }
-    return null;
-  };
-  for (const root of Object.values(window.Bokeh.index)) {
-    const m = root.model.document.get_model_by_name(name);
-    const v = m && find(root, m);
-    if (!v) continue;
-    if (v.frame) {
-      const r = v.canvas_view.el.getBoundingClientRect();
-      return [r.left + v.frame.x_scale.compute(0.5), r.top + v.frame.y_scale.compute(-0.45)];
-    }
-    const r = v.el.getBoundingClientRect();
-    return [r.left, r.top, r.width, r.height];
-  }
-  return null;
+SETUP = """import numpy as np, kstar_widgets as kw
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
+d = load_digits()
+images = (d.images * 16).clip(0, 255).astype(np.uint8)
+results = {"exact": kw.kstar(d.data, d.target, method="exact", progress=False)}
+if WITH_APPROX:
+    results["approx"] = kw.kstar(d.data, d.target, method="approx", random_state=0, progress=False)
+pca = PCA(8, random_state=0).fit_transform(d.data)
+results["pca8"] = kw.kstar(pca, d.target, method="exact", progress=False, name="pca8")
+"""
+# panels whose right edge passes the edge of what holds the explorer (cut off)
+CUT_JS = """() => {
+  const root = document.querySelector('.kstar-root[data-ready]');
+  const box = (root.closest('.jp-OutputArea-output') ?? document.body).getBoundingClientRect();
+  const parts = [...root.querySelectorAll('.kstar-panel, .kstar-bar, .kstar-controls, .kstar-legend, .kstar-header')];
+  const past = parts.filter((e) => e.getBoundingClientRect().right > box.right + 1)
+    .map((e) => `${e.className}: right ${Math.round(e.getBoundingClientRect().right)} > ${Math.round(box.right)}`);
+  const over = [...root.querySelectorAll('.kstar-panel > *, .kstar-panel table')]
+    .filter((e) => e.getBoundingClientRect().right > e.closest('.kstar-panel').getBoundingClientRect().right + 1)
+    .map((e) => `${e.tagName}.${e.className} overflows its panel`);
+  return [...past, ...over];
 }"""
 
 
-def results(with_approx: bool):
-    """Exact, approximate and PCA-8 k* of sklearn's digits, and the images."""
-    from sklearn.datasets import load_digits
-    from sklearn.decomposition import PCA
+def shoot_report(browser, out: Path, page_path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)
+    page.goto(page_path.as_uri())
+    page.wait_for_selector(".kstar-root[data-ready]", timeout=60_000)
+    page.locator(".kstar-next").click()  # select the most fractured concept
+    page.wait_for_timeout(800)
+    page.mouse.move(5, 5)  # no tooltip in the pictures
+    page.screenshot(path=str(out / "report.png"), full_page=True)
+    print(out / "report.png", "cut:", page.evaluate(CUT_JS))
+    for file, selector in VIEWS.items():
+        if page.locator(selector).count():
+            page.locator(selector).screenshot(path=str(out / f"{file}.png"))
+            print(out / f"{file}.png")
+    page.close()
 
-    import kstar_widgets as kw
 
-    d = load_digits()
-    out = {"exact": kw.kstar(d.data, d.target, method="exact", progress=False)}
-    if with_approx:
-        out["approx"] = kw.kstar(d.data, d.target, method="approx", random_state=0, progress=False)
-    pca = PCA(8, random_state=0).fit_transform(d.data)
-    out["pca8"] = kw.kstar(pca, d.target, method="exact", progress=False, name="pca8")
-    return out, (d.images * 16).clip(0, 255).astype(np.uint8)
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def shoot_lab(browser, out: Path, with_approx: bool):
+    """The explorer in a live JupyterLab at 1280x800 (file browser open) and 1920x1080."""
+    tmp = Path(tempfile.mkdtemp())
+    root = tmp / "root"
+    root.mkdir()
+    cells = [
+        f"WITH_APPROX = {with_approx}\n" + SETUP,
+        "w = kw.explore(results, images=images)\nw",
+    ]
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": c,
+            }
+            for c in cells
+        ],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (root / "explorer.ipynb").write_text(json.dumps(nb))
+    port = _free_port()
+    cmd = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+        "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=T",
+        f"--LabApp.workspaces_dir={tmp / 'ws'}", f"--LabApp.user_settings_dir={tmp / 'settings'}",
+        f"--ServerApp.root_dir={root}", "--allow-root",
+    ]  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    log = open(tmp / "lab.log", "w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
+    try:
+        for _ in range(180):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token=T", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"http://127.0.0.1:{port}/lab/workspaces/shots/tree/explorer.ipynb?reset&token=T")
+        page.wait_for_selector(".jp-Notebook", timeout=90_000)
+        page.wait_for_timeout(3000)
+        if page.locator(".jp-Dialog .jp-mod-accept").count():
+            page.locator(".jp-Dialog .jp-mod-accept").first.click()
+        if not page.locator("#filebrowser").is_visible():  # the file browser must be open
+            page.locator("li[data-id='filebrowser']").click()
+        for _ in range(3):
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+            try:
+                page.wait_for_selector(".kstar-root[data-ready]", timeout=240_000)
+                break
+            except Exception:
+                page.keyboard.press("Escape")
+        page.locator(".kstar-next").click()
+        no_news = page.get_by_role("button", name="No", exact=True)
+        if no_news.count():  # the "Jupyter news" toast would cover the views
+            no_news.first.click()
+        page.wait_for_timeout(1000)
+        for width, height in ((1280, 800), (1920, 1080)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(1000)
+            page.locator(".kstar-root").scroll_into_view_if_needed()
+            page.evaluate(
+                "() => document.querySelector('.kstar-root').scrollIntoView({block: 'start'})"
+            )
+            page.mouse.move(5, height - 5)
+            page.wait_for_timeout(500)
+            path = out / f"lab_{width}x{height}.png"
+            page.screenshot(path=str(path))
+            print(path, "file browser open:", page.locator("#filebrowser").is_visible(),
+                  "cut:", page.evaluate(CUT_JS))  # fmt: skip
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        log.close()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="docs/img")
-    parser.add_argument(
-        "--no-approx", action="store_true", help="skip the approximate result (no numba JIT)"
-    )
+    parser.add_argument("--no-approx", action="store_true", help="skip the approximate result")
+    parser.add_argument("--no-lab", action="store_true", help="only the report's pictures")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    import kstar_widgets as kw
-
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    res, images = results(not args.no_approx)
+    scope = {"WITH_APPROX": not args.no_approx}
+    exec(SETUP, scope)
     page_path = Path(tempfile.mkdtemp()) / "report.html"
-    kw.report(res, page_path, images=images, title="k* of sklearn digits")
+    scope["kw"].report(
+        scope["results"], page_path, images=scope["images"], title="k* of sklearn digits"
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1400}, device_scale_factor=1)
-        page.goto(page_path.as_uri())
-        page.wait_for_selector("canvas")
-        page.wait_for_function("() => window.Bokeh && Object.keys(window.Bokeh.index).length > 0")
-        page.wait_for_timeout(1000)
-        page.mouse.click(*page.evaluate(FIND_JS, "overview"))  # select the most fractured concept
-        page.mouse.move(5, 1390)  # no tooltip in the pictures
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(out / "report.png"), full_page=True)
-        for file, name in VIEWS.items():
-            box = page.evaluate(FIND_JS, name)
-            if box is None:
-                continue
-            x, y, w, h = box
-            page.screenshot(
-                path=str(out / f"{file}.png"),
-                full_page=True,
-                clip={"x": x, "y": y, "width": max(w, 10), "height": max(h, 10)},
-            )
-            print(out / f"{file}.png")
+        shoot_report(browser, out, page_path)
+        if not args.no_lab:
+            shoot_lab(browser, out, not args.no_approx)
         browser.close()
 
 

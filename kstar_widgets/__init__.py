@@ -12,7 +12,7 @@ from ._compare import Comparison, compare
 from ._kstar import kstar
 from ._null import NullBaseline, null_baseline
 from ._result import KStarResult
-from ._stats import PATTERNS, classify
+from ._stats import PATTERN_COLORS, PATTERNS, classify
 from ._warnings import DegenerateSpaceWarning
 
 __version__ = "0.1.0"
@@ -29,6 +29,7 @@ _LAZY = {
 
 __all__ = [
     "PATTERNS",
+    "PATTERN_COLORS",
     "Comparison",
     "DegenerateSpaceWarning",
     "Features",

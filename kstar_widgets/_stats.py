@@ -7,6 +7,13 @@ import pandas as pd
 
 FRACTURED, OVERLAPPED, CLUSTERED, UNDEFINED = "Fractured", "Overlapped", "Clustered", "Undefined"
 PATTERNS = (FRACTURED, OVERLAPPED, CLUSTERED)
+# the one place pattern colours live: the views, the reports and the notebooks read them here
+PATTERN_COLORS = {
+    FRACTURED: "#d95f02",
+    OVERLAPPED: "#7570b3",
+    CLUSTERED: "#1b9e77",
+    UNDEFINED: "#9e9e9e",
+}
 MIN_SAMPLES = 3
 
 

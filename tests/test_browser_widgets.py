@@ -1,84 +1,46 @@
-"""Real-browser tests: the explorer in JupyterLab 4, and the saved HTML with no kernel.
+"""Real-browser tests: the explorer in JupyterLab 4, Notebook 7 and marimo, and the saved report.
 
-Needs Debian's chromium (/usr/bin/chromium) and Python playwright; skipped without
-them unless KSTAR_REQUIRE_BROWSER=1 (CI), where a missing browser fails.
+Each reads the rendered DOM after a sequence of selections made six ways (overview,
+matrix, comparison scatter, next/previous, find box, Python), for concepts with the
+same and with different numbers of table rows. Needs Debian's chromium
+(/usr/bin/chromium) and Python playwright; skipped without them unless
+KSTAR_REQUIRE_BROWSER=1 (CI), where a missing browser fails.
 """
 
 import contextlib
 import json
-import os
-import socket
-import subprocess
+import shutil
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import numpy as np
 import pytest
+from browser_helpers import (
+    ARGS,
+    CHROMIUM,
+    SETUP,
+    SHOWN_JS,
+    WATCH,
+    Expect,
+    free_port,
+    jupyter_cmd,
+    new_page,
+    require_browser,
+    results,
+    run_selections,
+    start_server,
+    stop,
+    wait_for,
+)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-REPO = Path(__file__).resolve().parents[1]
-
-# page coordinates of a data point (x, y) of the Bokeh plot named `name`; factors allowed
-PIXEL_JS = """([name, x, y]) => {
-  const find = (v, m) => {
-    if (v.model === m) return v;
-    for (const c of v.child_views ?? []) {
-      const r = find(c, m);
-      if (r) return r;
-    }
-    return null;
-  };
-  for (const root of Object.values(window.Bokeh.index)) {
-    const m = root.model.document.get_model_by_name(name);
-    const v = m && find(root, m);
-    if (!v) continue;
-    const f = v.frame;
-    const sx = f.x_scale.compute(typeof x === "string" ? f.x_range.synthetic(x) : x);
-    const sy = f.y_scale.compute(typeof y === "string" ? f.y_range.synthetic(y) : y);
-    const r = v.canvas_view.el.getBoundingClientRect();
-    return [r.left + sx, r.top + sy];
-  }
-  return null;
-}"""
-MODEL_JS = """([name, attr]) => {
-  for (const root of Object.values(window.Bokeh.index)) {
-    const m = root.model.document.get_model_by_name(name);
-    const plain = (k, v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);  // typed arrays as lists
-    if (m) return JSON.parse(JSON.stringify(attr === "data" ? m.data : m[attr], plain));
-  }
-  return null;
-}"""
-
-
-def _require_browser():
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        have = False
-    else:
-        have = os.path.exists(CHROMIUM)
-    if not have:
-        if os.environ.get("KSTAR_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"KSTAR_REQUIRE_BROWSER=1 but {CHROMIUM} or python playwright is missing.")
-        pytest.skip(f"needs {CHROMIUM} and python playwright")
+EXPLORE = "w = kw.explore({'exact': res, 'noisy': noisy}, images=images)\n"
+CELLS = [SETUP, EXPLORE + WATCH + "w", "w.save('report.html'); print('saved')"]
 
 
 @pytest.fixture(scope="module")
 def browser():
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -89,259 +51,263 @@ def browser():
             b.close()
 
 
-def _page(browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1300})
-    errors = []
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(f"{m.text} @ {m.location.get('url')}") if m.type == "error" else None
-        ),
-    )
-    page.on(
-        "pageerror",
-        lambda e: None if _shell_noise(e) else errors.append(f"{e} {(e.stack or '')[:600]}"),
-    )
-    return page, errors
+@pytest.fixture(scope="module")
+def expect():
+    return Expect(results())
 
 
-def _shell_noise(error) -> bool:
-    """Notebook 7's own settings registry throws this with a fresh settings dir, widgets or not."""
-    return "reading 'schema'" in str(error) and "/static/notebook/notebook_core" in (
-        error.stack or ""
-    )
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-NOTEBOOK_CELLS = [
-    "import numpy as np, kstar_widgets as kw\n"
-    "from sklearn.datasets import load_digits\n"
-    "d = load_digits()\n"
-    "res = kw.kstar(d.data, d.target, method='exact', progress=False)\n"
-    "w = kw.explore(res, images=(d.images * 16).clip(0, 255).astype(np.uint8))\n"
-    "w.observe(lambda c: open('selected.txt', 'w').write(repr(c['new'])), 'selected_concept')\n"
-    "w",
-    "w.save('report.html'); print('saved')",
-]
-
-
-@pytest.fixture
-def lab(tmp_path):
-    """A JupyterLab server on a free port over a folder with one notebook; always stopped."""
-    root = tmp_path / "root"
-    root.mkdir()
-    cells = [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s}
-        for s in NOTEBOOK_CELLS
-    ]
+def _notebook(path: Path, cells):
     nb = {
-        "cells": cells,
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": s,
+            }
+            for s in cells
+        ],
         "metadata": {
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
-    (root / "explore.ipynb").write_text(json.dumps(nb))
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        f"--port={port}",
-        "--ServerApp.ip=127.0.0.1",
-        "--IdentityProvider.token=T",
-        f"--LabApp.workspaces_dir={tmp_path / 'ws'}",
-        f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
-        f"--ServerApp.root_dir={root}",
-        "--allow-root",
-    ]
-    log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
+    path.write_text(json.dumps(nb))
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """A Jupyter server (JupyterLab 4 and Notebook 7) over a folder with one notebook."""
+    root = tmp_path / "root"
+    root.mkdir()
+    _notebook(root / "explore.ipynb", CELLS)
+    port = free_port()
+    proc = start_server(jupyter_cmd(port, tmp_path, root), port, tmp_path, root)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token=T", timeout=2)
-                break
-            except OSError as exc:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError(
-                        "JupyterLab did not start:\n"
-                        + (tmp_path / "server.log").read_text()[-3000:]
-                    ) from exc
-                time.sleep(0.5)
         yield port, root
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        log.close()
-
-
-def _wait_for(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
+        stop(proc)
 
 
 STARTED_JS = """() => [...document.querySelectorAll('.jp-InputArea-prompt')]
     .some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"""
-
-
-def _run_all(page):
-    """Run > Run All Cells, once the kernel is up; repeat if no cell starts (a busy
-    machine can take the first click before the kernel connects)."""
-    with contextlib.suppress(Exception):
-        page.wait_for_selector(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
-        )
-    for _ in range(3):
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
-        try:
-            page.wait_for_function(STARTED_JS, timeout=30_000)
-            return
-        except Exception:
-            page.keyboard.press("Escape")
-    raise AssertionError("Run All did not start any cell")
-
-
 URLS = {
     "lab": "/lab/workspaces/kstar-test/tree/explore.ipynb?reset&token=T",  # JupyterLab 4
     "notebook": "/notebooks/explore.ipynb?token=T",  # Notebook 7, same server
 }
 
 
-@pytest.mark.parametrize("ui", ["lab", "notebook"])
-def test_notebook_renders_and_clicks_reach_the_kernel(browser, lab, ui):
-    port, root = lab
-    page, errors = _page(browser)
-    page.goto(f"http://127.0.0.1:{port}{URLS[ui]}")
-    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+def _open_and_run(page, url, root):
+    """Open the notebook, accept a kernel dialog if one shows, Run All, wait for the views."""
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook", timeout=90_000)
     page.wait_for_timeout(1500)
     accept = page.locator(".jp-Dialog .jp-mod-accept")
     if accept.count():
         accept.first.click()
-    _run_all(page)
+    with contextlib.suppress(Exception):
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+        )
+    for _ in range(3):  # a busy machine can take the first click before the kernel connects
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+        try:
+            page.wait_for_function(STARTED_JS, timeout=30_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
     try:
-        page.wait_for_selector(".jp-OutputArea-output canvas", timeout=90_000)
+        page.wait_for_selector(".kstar-root[data-ready]", timeout=120_000)
     except Exception:
         page.screenshot(path=str(root.parent / "failure.png"))
         raise AssertionError(
-            f"no plot rendered in {ui}; see {root.parent / 'failure.png'}"
+            f"the explorer did not render; page text: {page.inner_text('body')[-1500:]}"
         ) from None
-    _wait_for(lambda: (root / "report.html").exists(), 60, "the second cell to save report.html")
-    _wait_for(lambda: page.evaluate(PIXEL_JS, ["overview", 0.5, 0.0]), 20, "the overview plot view")
-    assert (
-        page.locator(".jp-OutputArea-output canvas").count() >= 3
-    )  # overview, detail, matrix at least
-    assert page.locator(".kstar-concept-bar").count() == 1  # the anywidget glue rendered
 
-    # the top row is the most fractured concept: click it, the kernel must hear it
-    top = page.evaluate(MODEL_JS, ["concepts", "data"])
-    code = int(np.argmin(top["rank"]))
-    x, y = page.evaluate(PIXEL_JS, ["overview", 0.5, -0.45])
-    page.mouse.click(x, y)
-    sel = _wait_for(
-        lambda: (root / "selected.txt").exists() and (root / "selected.txt").read_text(),
-        20,
-        "selected_concept to change in the kernel",
-    )
-    assert sel == repr(int(top["name"][code]))
-    _wait_for(
-        lambda: len(page.evaluate(MODEL_JS, ["detail_low", "data"])["sample"]) > 0,
-        10,
-        "the detail table",
-    )
-    assert (
-        top["name"][code] in page.locator(".kstar-concept-info").inner_text()
-    )  # the anywidget followed
-    if os.environ.get("KSTAR_SCREENSHOT_DIR"):
-        page.screenshot(path=str(Path(os.environ["KSTAR_SCREENSHOT_DIR"]) / f"{ui}.png"))
+
+def _python_setter(root):
+    def set_from_python(code):
+        (root / "cmd.py").write_text(code)
+
+    return set_from_python
+
+
+@pytest.mark.parametrize("ui", ["lab", "notebook"])
+def test_notebook_views_show_the_selected_concept(browser, lab, expect, ui):
+    port, root = lab
+    page, errors = new_page(browser)
+    _open_and_run(page, f"http://127.0.0.1:{port}{URLS[ui]}", root)
+
+    def cell_samples(expected):
+        path = root / "samples.txt"
+        wait_for(
+            lambda: path.exists() and path.read_text() == repr(expected.tolist()),
+            20,
+            f"selected_samples to hold the cell's {len(expected)} samples",
+        )
+
+    seen = run_selections(page, expect, _python_setter(root), after_matrix=cell_samples)
+    assert {n for _, _, n in seen} == {6, 4}, seen  # same and different row counts
+    # later selections never overwrite the matrix cell's samples (no echo from the table)
+    assert (root / "samples.txt").read_text().count(",") >= 1
+    assert wait_for(lambda: (root / "selected.txt").exists(), 10, "the kernel to hear clicks")
+    assert (root / "selected.txt").read_text() == "'3'"  # the label, not the int set
+    wait_for(lambda: (root / "report.html").exists(), 60, "the last cell to save the report")
+    assert page.locator(".kstar-root").count() == 1
     assert not errors, errors
 
 
-def test_saved_html_links_views_without_kernel(browser, tmp_path):
-    from sklearn.datasets import load_digits
+def test_reload_and_second_tab_render_again(browser, lab, expect):
+    """Reload with the kernel alive and re-run; then a second tab: the views render, no JS error."""
+    port, root = lab
+    url = f"http://127.0.0.1:{port}{URLS['lab']}"
+    page, errors = new_page(browser)
+    _open_and_run(page, url, root)
+    page.reload()
+    _open_and_run(page, url, root)
+    assert page.evaluate(SHOWN_JS)["header"]  # drawn, not an error text
+    other, other_errors = new_page(browser)
+    _open_and_run(
+        other, f"http://127.0.0.1:{port}/lab/workspaces/second/tree/explore.ipynb?token=T", root
+    )
+    run_selections(other, expect, _python_setter(root))
+    # one BokehJS in each page, loaded by the module itself
+    assert other.evaluate("() => Object.keys(window.__kstarBokehLoading ?? {}).length") <= 1
+    assert other.locator(".kstar-error").count() == 0 and page.locator(".kstar-error").count() == 0
+    assert not errors and not other_errors, errors + other_errors
+
+
+def test_saved_report_shows_the_selected_concept(browser, expect, tmp_path):
+    import kstar_widgets as kw
+
+    scope = results()
+    path = kw.report(
+        {"exact": scope["res"], "noisy": scope["noisy"]},
+        tmp_path / "report.html",
+        images=scope["images"],
+        title="digits",
+    )
+    html = Path(path).read_text()
+    assert "cdn.bokeh.org" not in html and "<script src=" not in html  # nothing fetched
+    page, errors = new_page(browser)
+    page.goto(Path(path).as_uri())
+    page.wait_for_selector(".kstar-root[data-ready]", timeout=60_000)
+    assert page.inner_text("h1") == "digits" and "k* is the rank" in page.inner_text("p")
+    assert "No concept selected" in page.inner_text(".kstar-root")  # empty state, no empty axes
+    code3 = expect.names.index("3")
+
+    def set_in_page(_code):  # no Python behind a report: the host model is set instead
+        page.evaluate(f"() => kstarModel.set('concept_index', {code3})")
+
+    seen = run_selections(page, expect, set_in_page)
+    assert {n for _, _, n in seen} == {6, 4}, seen
+    # thumbnails sit in the table rows, sample and intruder side by side
+    assert page.locator(".kstar-detail tbody tr").first.locator("canvas").count() == 2
+    # the threshold re-classifies in the page, by the same rule as kw.classify
+    page.evaluate("() => kstarModel.set('threshold', 1.0)")
+    fractured = int((kw.classify(scope["res"].skewness, 1.0) == "Fractured").sum())
+    assert f"Fractured (Γ > 1.00): {fractured}" in page.inner_text(".kstar-legend")
+    assert not errors, errors
+
+
+MARIMO_APP = """import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import marimo as mo
+{setup}
+{explore}
+{watch}
+    view = mo.ui.anywidget(w)
+    view
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+"""
+
+
+def _indent(code):
+    return "\n".join("    " + line if line.strip() else "" for line in code.strip().splitlines())
+
+
+def test_marimo_views_show_the_selected_concept(browser, expect, tmp_path):
+    if shutil.which("marimo", path=str(Path(sys.executable).parent)) is None:
+        pytest.fail("marimo is not installed (it is in the dev extra): pip install marimo")
+    app = tmp_path / "app.py"
+    app.write_text(
+        MARIMO_APP.format(setup=_indent(SETUP), explore=_indent(EXPLORE), watch=_indent(WATCH))
+    )
+    port = free_port()
+    marimo = str(Path(sys.executable).parent / "marimo")
+    cmd = [marimo, "run", str(app), "--headless", "--port", str(port), "--host", "127.0.0.1"]
+    proc = start_server(cmd, port, tmp_path, tmp_path, probe="/health")
+    try:
+        page, errors = new_page(browser)
+        page.goto(f"http://127.0.0.1:{port}/")
+        try:
+            page.wait_for_selector(".kstar-root[data-ready]", timeout=180_000)
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failure.png"))
+            raise AssertionError(f"no views in marimo: {page.inner_text('body')[-1500:]}") from None
+        run_selections(page, expect, _python_setter(tmp_path))
+        assert not errors, errors
+    finally:
+        stop(proc)
+
+
+def test_report_views_follow_the_driver_and_show_intervals(browser, tmp_path):
+    """Result buttons switch every view and its title; Γ intervals and confidence when present."""
+    import dataclasses
+
+    import numpy as np
 
     import kstar_widgets as kw
 
-    d = load_digits()
-    res = kw.kstar(d.data, d.target, method="exact", progress=False)
-    noisy = kw.kstar(
-        d.data + np.random.default_rng(0).normal(0, 4, d.data.shape),
-        d.target,
-        method="exact",
-        progress=False,
-        name="noisy",
-    )
-    path = kw.report(
-        [res, noisy], tmp_path / "report.html", images=(d.images * 16).astype(np.uint8)
-    )
-    html = Path(path).read_text()
-    assert "cdn.bokeh.org" not in html
-    page, errors = _page(browser)
+    scope = results()
+    res = scope["res"]
+    c = res.concepts.copy()
+    c["skewness_ci_low"] = c["skewness"] - 0.25
+    c["skewness_ci_high"] = c["skewness"] + 0.5
+    c["pattern_confidence"] = 0.92
+    trusted = dataclasses.replace(res, concepts=c)
+    path = kw.report({"exact": trusted, "noisy": scope["noisy"]}, tmp_path / "r.html")
+    page, errors = new_page(browser)
     page.goto(Path(path).as_uri())
-    page.wait_for_selector("canvas", timeout=30_000)
-    _wait_for(lambda: page.evaluate(PIXEL_JS, ["overview", 0.5, 0.0]), 20, "the overview plot view")
-    data = page.evaluate(MODEL_JS, ["concepts", "data"])
-    code = int(np.argmin(data["rank"]))
-    page.mouse.click(*page.evaluate(PIXEL_JS, ["overview", 0.5, -0.45]))
-    header = _wait_for(
-        lambda: (
-            "<b>" in page.evaluate(MODEL_JS, ["header", "text"])
-            and page.evaluate(MODEL_JS, ["header", "text"])
-        ),
-        10,
-        "the header to name the concept",
-    )
-    assert f"<b>{data['name'][code]}</b>" in header
-    low = page.evaluate(MODEL_JS, ["detail_low", "data"])
-    assert low["sample"] and all(int(s) >= 0 for s in low["sample"])
-    assert len(page.evaluate(MODEL_JS, ["thumbs", "data"])["image"]) == 2 * len(low["sample"])
-    assert sum(page.evaluate(MODEL_JS, ["detail_hist", "data"])["top"]) == data["n"][code]
+    page.wait_for_selector(".kstar-root[data-ready]", timeout=60_000)
+    code = list(c.index).index("3")
+    page.evaluate(f"() => kstarModel.set('concept_index', {code})")
+    g, lo, hi = (float(c.loc["3", k]) for k in ("skewness", "skewness_ci_low", "skewness_ci_high"))
+    header = page.inner_text(".kstar-header")
+    assert f"Γ {g:+.2f} [{lo:.2f}, {hi:.2f}]" in header and "(confidence 92%)" in header, header
+    kinds = ("overview", "matrix", "compare", "hist")
 
-    # a matrix cell selects its row's concept in every view
-    matrix = page.evaluate(MODEL_JS, ["matrix", "data"])
-    other = next(i for i, r in enumerate(matrix["row"]) if r != code)
-    page.mouse.click(
-        *page.evaluate(
-            PIXEL_JS, ["matrix_plot", matrix["col_name"][other], matrix["row_name"][other]]
-        )
-    )
-    row = matrix["row"][other]
-    _wait_for(
-        lambda: f"<b>{data['name'][row]}</b>" in page.evaluate(MODEL_JS, ["header", "text"]),
-        10,
-        "the matrix click to select its concept",
-    )
-    assert (
-        page.evaluate(
-            "() => Object.values(Bokeh.index)[0].model.document"
-            ".get_model_by_name('concepts').selected.indices"
-        )[0]
-        == row
-    )
+    def titles():
+        return [page.inner_text(f".kstar-{k}-title") for k in kinds]
 
-    # the threshold slider re-classifies in the page: at t = 3 nothing is Fractured
-    page.evaluate("""() => { const d = Object.values(Bokeh.index)[0].model.document;
-                             d.get_model_by_name('threshold').value = 3.0; }""")
-    patterns = page.evaluate(MODEL_JS, ["concepts", "data"])["pattern"]
-    assert "Fractured" not in patterns and "Overlapped" in patterns
+    before = titles()
+    assert all("exact" in t for t in before) and "noisy (y)" in before[2], before
+    page.locator(".kstar-drivers button", has_text="noisy").click()
+    after = titles()
+    assert "noisy" in after[0] and "intrusion matrix of noisy" in after[1], after
+    assert after[2].startswith("Γ per concept: noisy (x) vs exact (y)"), after
+    assert "in noisy" in after[3] and "result noisy" in page.inner_text(".kstar-header")
+    ng = float(scope["noisy"].concepts.loc["3", "skewness"])
+    assert f"Γ {ng:+.2f} ·" in page.inner_text(".kstar-header")  # no interval: none given
+    assert "confidence" not in page.inner_text(".kstar-header")
+    # the matrix shows the driver's cells: the page's matrix counts are noisy's
+    m = scope["noisy"].intrusion_matrix().to_numpy()
+    shown = page.evaluate(
+        """() => { const v = document.querySelector('.kstar-root').kstarViews.matrix;
+                   const r = v.model.renderers.find((r) => r.glyph.type === 'Rect');
+                   return Array.from(r.data_source.data.count).reduce((a, b) => a + b, 0); }"""
+    )
+    assert shown == int(np.sum(m))
     assert not errors, errors

@@ -1,13 +1,17 @@
 """Kernel-free tests of the widgets: build them from results, drive them from Python."""
 
 import dataclasses
+import json
+import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 import kstar_widgets as kw
-from kstar_widgets.widgets import concept_summaries
-from kstar_widgets.widgets._data import (
+from kstar_widgets.widgets import explorer_payload
+from kstar_widgets.widgets._payload import (
     from_buffer,
     kstar_histograms,
     lowest_kstar,
@@ -25,9 +29,13 @@ def digits():
 
 
 @pytest.fixture(scope="module")
-def explorer(digits):
-    d, res = digits
-    return kw.explore(res, images=(d.images * 16).clip(0, 255).astype(np.uint8))
+def images(digits):
+    return (digits[0].images * 16).clip(0, 255).astype(np.uint8)
+
+
+@pytest.fixture
+def explorer(digits, images):
+    return kw.explore(digits[1], images=images)
 
 
 def _fake(res, *, method, name, seed):
@@ -54,19 +62,46 @@ def _fake(res, *, method, name, seed):
     )
 
 
-def test_summaries_are_binary_buffers_of_small_dtypes(digits):
+def _buffers(value, path=""):
+    """Every (path, memoryview) in a nested payload."""
+    if isinstance(value, memoryview):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _buffers(v, f"{path}/{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _buffers(v, f"{path}/{i}")
+
+
+def test_payload_is_binary_buffers_of_small_dtypes_and_json_safe(digits):
     _, res = digits
-    s = concept_summaries(res, n_bins=16, n_low=4)
-    for key, value in s.items():
-        if key == "names":
-            assert value == [str(c) for c in res.concepts.index]
-            continue
-        assert isinstance(value["buffer"], memoryview), key
-        assert value["dtype"] in ("int32", "float32"), key
-    hist = from_buffer(s["histograms"])
+    p = explorer_payload({"exact": res}, n_bins=16, n_low=4)
+    assert p["names"] == [str(c) for c in res.concepts.index]
+    assert p["patterns"] == ["Fractured", "Overlapped", "Clustered", "Undefined"]
+    assert p["colors"] == [kw.PATTERN_COLORS[n] for n in p["patterns"]]  # the one colour table
+    found = dict(_buffers(p))
+    assert found and all(v.format in ("i", "f", "B") for v in found.values())  # int32/float32/uint8
+    r = p["results"][0]
+    hist = from_buffer(r["hist"])
     assert hist.shape == (10, 16)
     assert hist.sum(axis=1).tolist() == res.concepts["n"].tolist()  # every sample in one bin
-    np.testing.assert_allclose(from_buffer(s["skewness"]), res.skewness.to_numpy(), rtol=1e-6)
+    np.testing.assert_allclose(from_buffer(r["skewness"]), res.skewness.to_numpy(), rtol=1e-6)
+    assert "ci_low" not in r and "confidence" not in r  # optional columns absent: left out
+    # what is not a buffer must be strict JSON (NaN is not: the page would fail to parse it)
+    json.dumps(p, default=lambda v: None if isinstance(v, memoryview) else repr(v), allow_nan=False)
+
+
+def test_payload_carries_intervals_and_confidence_when_the_result_has_them(digits):
+    _, res = digits
+    c = res.concepts.copy()
+    c["skewness_ci_low"] = c["skewness"] - 0.3
+    c["skewness_ci_high"] = c["skewness"] + 0.4
+    c["pattern_confidence"] = np.linspace(0.5, 1.0, len(c))
+    with_ci = dataclasses.replace(res, concepts=c)
+    r = explorer_payload({"exact": with_ci})["results"][0]
+    np.testing.assert_allclose(from_buffer(r["ci_high"]), c["skewness_ci_high"], rtol=1e-6)
+    np.testing.assert_allclose(from_buffer(r["confidence"]), c["pattern_confidence"], rtol=1e-6)
 
 
 def test_lowest_kstar_and_rank_match_a_direct_computation(digits):
@@ -82,111 +117,148 @@ def test_lowest_kstar_and_rank_match_a_direct_computation(digits):
     assert kstar_histograms(res, 8).dtype == np.int32
 
 
-def test_explorer_traits_and_mimebundle(explorer):
+def test_explorer_traits_documented_and_mimebundle(explorer):
     w = explorer
-    assert w.selected_concept is None and w.selected_samples == []
+    assert w.selected_concept is None and w.selected_samples == [] and w.concept_index == -1
     bundle = w._repr_mimebundle_()
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
-    assert w.bar.names == [str(i) for i in range(10)]
-    assert w.bar.array("rank").dtype == np.int32
-    assert w.bokeh in w.children
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
+    for name, trait in type(w).class_own_traits().items():
+        if not name.startswith("_"):
+            assert len(trait.help) > 20, f"trait {name} has no docstring (help=)"
+    # the module and its BokehJS: a shared model referenced by every explorer
+    assert "export default" in w._esm and "loadBokeh" in w._esm
+    other = kw.explore(explorer.results)
+    assert other.bokehjs is w.bokehjs and len(w.bokehjs.source) > 1_000_000
+    state = w.get_state()
+    assert state["bokehjs"] == f"IPY_MODEL_{w.bokehjs.model_id}"  # a reference, not 1.4 MB
 
 
-def test_setting_selected_concept_updates_every_view(explorer, digits):
+def test_selected_concept_accepts_labels_and_their_str(digits):
+    _, res = digits
+    labels = res.labels.astype(str)
+    str_res = kw.kstar(_digits_x(), labels, method="exact", progress=False)
+    w = kw.explore(str_res)
+    w.selected_concept = 3  # labels are '0'..'9': str(3) == '3'
+    assert w.selected_concept == "3" and w.concept_index == 3
+    w.selected_concept = np.int64(4)
+    assert w.selected_concept == "4"
+    w2 = kw.explore(res)  # int labels: a string finds them too
+    w2.selected_concept = "7"
+    assert w2.selected_concept == 7 and w2.concept_index == 7
+    with pytest.raises(ValueError, match="not a concept"):
+        w2.selected_concept = 42
+
+    class Three:
+        def __str__(self):
+            return "3"
+
+    w2.selected_concept = Three()  # anything whose str() is exactly one label
+    assert w2.selected_concept == 3
+    with pytest.raises(ValueError, match=r"not a concept.*use one of 0, 1"):
+        w2.selected_concept = "3 "
+
+
+def _digits_x():
+    from sklearn.datasets import load_digits
+
+    return load_digits().data
+
+
+def test_selection_from_the_page_reaches_python(explorer, digits):
     _, res = digits
     w = explorer
     seen = []
     w.observe(lambda c: seen.append(c["new"]), "selected_concept")
-    w.selected_concept = 3
-    assert seen == [3]
-    v = w.views
-    assert list(v.src.selected.indices) == [3]
-    assert w.bar.concept == 3
-    assert sum(v.dhist.data["top"]) == int(res.concepts.loc[3, "n"])
+    w.concept_index = 5  # as a click in any view arrives
+    assert w.selected_concept == 5 and seen == [5]
+    ids = from_buffer(w.thumbs["ids"]).tolist()
     low = lowest_kstar(res, 6)
-    assert v.dlow.data["sample"] == low["sample"][3].tolist()
-    assert len(v.thumbs.data["image"]) == 12 and v.thumbs.data["image"][0].dtype == np.uint32
-    assert "<b>3</b>" in v.header.text and str(res.concepts.loc[3, "pattern"]) in v.header.text
+    assert set(low["sample"][5]) <= set(ids) and set(low["intruder"][5]) <= set(ids)
+    assert from_buffer(w.thumbs["pixels"]).shape == (len(ids), 32, 32, 3)
     w.selected_concept = None
-    assert (
-        list(v.src.selected.indices) == [] and w.bar.concept == -1 and v.dlow.data["sample"] == []
-    )
+    assert w.concept_index == -1 and from_buffer(w.thumbs["ids"]).size == 0
 
 
-def test_selection_in_any_view_reaches_python(explorer, digits):
+def test_matrix_cell_sets_samples_and_nothing_echoes_them_away(explorer, digits):
     _, res = digits
-    w, v = explorer, explorer.views
-    v.src.selected.indices = [5]  # as a click on a ridge or a scatter point arrives
-    assert w.selected_concept == 5
-    w.bar.concept = 7  # the anywidget's search box or arrows
-    assert w.selected_concept == 7 and list(v.src.selected.indices) == [7]
-    v.dlow.selected.indices = [0, 2]
-    assert w.selected_samples == [v.dlow.data["sample"][0], v.dlow.data["sample"][2]]
-    first = v.dlow.data["sample"][1]
-    w.selected_samples = [first, -5]  # from Python: the detail table highlights what it lists
-    assert list(v.dlow.selected.indices) == [1] and w.selected_samples == [first, -5]
-    m = v.matrix.data
-    cell = int(np.argmax(m["count"]))
-    v.matrix.selected.indices = [cell]
-    row, col = int(m["row"][cell]), int(m["col"][cell])
-    assert w.selected_concept == row
+    w = explorer
+    m = res.intrusion_matrix().to_numpy().copy()
+    np.fill_diagonal(m, 0)
+    row, col = np.unravel_index(np.argmax(m), m.shape)
+    w.selected_cell = [int(row), int(col)]
+    w.concept_index = int(row)  # the page sets both, then saves
     hits = np.flatnonzero((res.codes == row) & (res.codes[res.intruder] == col))
-    assert w.selected_samples == hits.tolist() and len(hits) == m["count"][cell]
+    assert len(hits) == m[row, col] > 1
+    assert w.selected_samples == hits.tolist()
+    w.selected_concept = int(row)  # re-selecting, thumbnails, payload: no echo clears them
+    w.threshold = 0.9
+    assert w.selected_samples == hits.tolist()
+    w.selected_samples = [int(hits[0])]  # Python sets them; the page only highlights
+    assert w.selected_samples == [int(hits[0])]
 
 
-def test_threshold_syncs_with_the_slider(digits):
+def test_threshold_and_driver_are_checked(digits):
     _, res = digits
-    w = kw.explore(res, threshold=0.8)
-    assert w.views.slider.value == 0.8 and w.bar.threshold == 0.8
+    w = kw.explore({"exact": res, "other": _fake(res, method="exact", name="o", seed=2)})
     w.threshold = 1.5
-    assert w.views.slider.value == 1.5
-    w.views.slider.value = 0.2
-    assert w.threshold == 0.2
-    assert (w.result.concepts["pattern"] == kw.classify(res.skewness, 0.2)).all()
+    assert (w.result.concepts["pattern"] == kw.classify(res.skewness, 1.5)).all()
+    with pytest.raises(Exception, match="threshold"):
+        w.threshold = -1
+    w.driver = "other"
+    assert w.result.name == "o" and w.compare_with == "exact"
+    with pytest.raises(Exception, match="driver must be one of"):
+        w.driver = "nope"
 
 
-def test_several_results_give_comparison_and_exact_vs_approx_views(digits):
+def test_several_results_every_one_reachable(digits):
     _, res = digits
     approx = _fake(res, method="approx", name="approx", seed=1)
-    other = _fake(res, method="exact", name="model B", seed=2)
-    w = kw.explore({"exact": res, "approx": approx, "model B": other})
-    names = [getattr(m, "name", None) for m in w.views.layout.select({"type": object})]
-    assert {"exact_vs_approx", "comparison", "timings", "summaries", "changed"} <= set(names)
-    assert w.views.radio.labels == ["exact", "approx", "model B"]
-    expected = kw.compare(res, approx).changed
-    assert f"<b>{len(expected)} concept(s) changed pattern</b>" in w.views.changed.text
-    w.driver = "model B"
-    assert w.views.radio.active == 2
-    w.views.radio.active = 1
-    assert w.driver == "approx" and w.result.method == "approx"
-    src = w.views.src.data
-    np.testing.assert_allclose(src["skew_1"], approx.skewness.to_numpy())
+    twin = _fake(res, method="exact", name="ViT-B-32 random", seed=2)
+    w = kw.explore([res, approx, twin, dataclasses.replace(twin)])
+    assert list(w.results) == ["exact", "approx", "ViT-B-32 random", "ViT-B-32 random (2)"]
+    names = [r["name"] for r in w.payload["results"]]
+    assert names == list(w.results)  # the page gets a button for each
+    for name in names:
+        w.driver = name
+        assert w.driver == name
+    assert w.compute_reason == "the approximate result is already shown"
 
 
 def test_save_writes_one_offline_html_file(explorer, tmp_path):
     explorer.selected_concept = 2
-    out = explorer.save(tmp_path / "report.html")
+    out = explorer.save(tmp_path / "report.html", title="digits report")
     html = (tmp_path / "report.html").read_text()
     assert out == str(tmp_path / "report.html")
-    assert "cdn.bokeh.org" not in html
-    assert (
-        '<script type="text/javascript" src=' not in html and "<script src=" not in html
-    )  # nothing fetched
+    assert "cdn.bokeh.org" not in html and "<script src=" not in html  # nothing fetched
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert "<h1>digits report</h1>" in html and 'class="kstar-intro"' in html
     import bokeh
 
-    assert f'version:"{bokeh.__version__}"' in html.replace(" ", "") or bokeh.__version__ in html
-    assert len(html) > 1_000_000 and "Bokeh.embed.embed_items" in html  # BokehJS itself is inlined
-    assert '"name":"thumbbank"' in html.replace(" ", "")
+    assert html.count(f'version = "{bokeh.__version__}"') <= 1  # BokehJS inlined once
+    assert 1_300_000 < len(html) < 3_000_000
+    assert "export default { render }" in html  # the same module as the widget
+    state = json.loads(re.search(r'id="kstar-state">(.*?)</script>', html, re.S).group(1))
+    assert state["concept_index"] == 2 and state["driver"] == "exact"
+    assert state["thumbs"]["ids"]["buffer"]["$buffer"]  # thumbnails embedded
+    assert "bokeh-widgets" not in html and "bokeh-tables" not in html  # only core + API
 
 
 def test_report_needs_no_ipywidgets(digits, tmp_path, monkeypatch):
-    import sys
-
     _, res = digits
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets would fail
+    monkeypatch.setitem(sys.modules, "anywidget", None)
     path = kw.report(res, tmp_path / "r.html", title="digits")
     assert "<title>digits</title>" in open(path).read()
+
+
+def test_import_loads_no_ui_library():
+    code = (
+        "import sys, kstar_widgets\n"
+        "print(sorted(m for m in ('bokeh', 'ipywidgets', 'anywidget', 'torch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_bad_arguments_give_clear_errors(digits, explorer, tmp_path):
@@ -212,10 +284,13 @@ def test_bad_arguments_give_clear_errors(digits, explorer, tmp_path):
         explorer.selected_concept = 42
     with pytest.raises(ValueError, match="features="):
         explorer.compute_approx()
+    assert "features=" in explorer.compute_reason  # the page shows why the button is off
     with pytest.raises(ValueError, match="does not exist"):
         kw.report(res, tmp_path / "missing" / "r.html")
     with pytest.raises(TypeError, match="file path"):
         kw.report(res, 3)
+    with pytest.raises(ValueError, match="driver must be one of"):
+        kw.report(res, tmp_path / "r.html", driver="nope")
 
 
 def test_compute_approx_runs_in_a_thread_and_adds_the_view(digits, monkeypatch):
@@ -230,15 +305,14 @@ def test_compute_approx_runs_in_a_thread_and_adds_the_view(digits, monkeypatch):
 
     monkeypatch.setattr(_kstar, "kstar", fake_kstar)
     w = kw.explore(res, features=d.data)
-    assert not w.compute_button.disabled
+    assert w.compute_reason == ""
     w.selected_concept = 4
-    w.compute_approx(wait=True)
+    w._on_message(w, {"action": "compute_approx"}, [])  # the page's button
+    w._thread.join()
     assert calls == ["approx"]
-    assert list(w.results) == ["exact", "approx"]
-    assert w.progress.bar_style == "success" and "ready" in w.status.value
-    assert w.compute_button.disabled
-    assert list(w.views.src.selected.indices) == [4]  # the rebuilt views keep the selection
-    assert w.views.built["meta"]["pair"] == [0, 1]
+    assert list(w.results) == ["exact", "approx"] and not w.busy and "ready" in w.status
+    assert [r["method"] for r in w.payload["results"]] == ["exact", "approx"]
+    assert w.compute_reason and w.concept_index == 4  # the selection survives the rebuild
 
 
 def test_failed_compute_says_why(digits, monkeypatch):
@@ -251,8 +325,8 @@ def test_failed_compute_says_why(digits, monkeypatch):
     monkeypatch.setattr(_kstar, "kstar", broken)
     w = kw.explore(res, features=d.data)
     w.compute_approx(wait=True)
-    assert "out of memory" in w.status.value and w.progress.bar_style == "danger"
-    assert not w.compute_button.disabled and list(w.results) == ["exact"]
+    assert "out of memory" in w.status and not w.busy
+    assert w.compute_reason == "" and list(w.results) == ["exact"]
 
 
 def test_images_callable_and_object(digits):
@@ -268,11 +342,12 @@ def test_images_callable_and_object(digits):
     for images in (lambda idx: rgb[idx], Source()):
         w = kw.explore(res, images=images)
         w.selected_concept = 1
-        assert len(w.views.thumbs.data["image"]) == 12
+        assert from_buffer(w.thumbs["pixels"]).shape[1:] == (32, 32, 3)
     assert seen and all(s == 32 for s in seen)
 
 
-def test_renamed_duplicates_stay_apart(digits):
-    _, res = digits
-    w = kw.explore([res, dataclasses.replace(res)])
-    assert list(w.results) == ["exact", "exact (2)"]
+def test_bokehjs_is_asked_for_when_the_shared_model_is_out_of_reach(explorer):
+    sent = []
+    explorer.send = lambda content, buffers=None: sent.append(content)
+    explorer._on_message(explorer, {"action": "bokehjs"}, [])
+    assert sent and sent[0]["bokehjs"] == explorer.bokehjs.source

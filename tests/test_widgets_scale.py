@@ -25,27 +25,46 @@ def big():
     )  # fmt: skip
 
 
+def payload_bytes(value) -> int:
+    """Bytes sent to the page: buffers as they travel, the rest as JSON."""
+    import json
+
+    buffers = []
+
+    def strip(v):
+        if isinstance(v, memoryview):
+            buffers.append(v.nbytes)
+            return None
+        if isinstance(v, dict):
+            return {k: strip(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [strip(x) for x in v]
+        return v
+
+    return len(json.dumps(strip(value))) + sum(buffers)
+
+
 def test_explorer_payload_does_not_grow_with_samples(big):
-    from bokeh.core.json_encoder import serialize_json
+    from kstar_widgets.widgets._payload import from_buffer
 
     t0 = time.perf_counter()
     w = kw.explore(big)
     built = time.perf_counter() - t0
-    payload = serialize_json(w.bokeh.render_bundle)
-    lengths = {k: len(v) for k, v in w.views.src.data.items()}
-    assert set(lengths.values()) == {1_000}  # one row per concept
-    assert all(len(v) <= 1_000 * 32 for v in w.views.built["bank"].values())
-    assert len(payload) < 3_000_000, len(payload)  # ~0.75 MB measured
-    assert built < 30, built  # ~1.6 s measured here
+    size = payload_bytes(w.payload)
+    r = w.payload["results"][0]
+    assert len(w.payload["names"]) == 1_000 and from_buffer(r["skewness"]).shape == (1_000,)
+    assert from_buffer(r["hist"]).shape == (1_000, 32)  # one histogram per concept, not per sample
+    assert size < 1_000_000, size  # ~0.4 MB measured
+    assert built < 30, built  # ~1 s measured here
     t0 = time.perf_counter()
     w.selected_concept = "concept 17"
     assert time.perf_counter() - t0 < 1.0
-    assert w.views.dlow.data["sample"] and len(w.views.matrix.data["row"]) > 0
-    assert len(w.views.built["meta"]["matrix_names"]) == 40  # the 40 most fractured concepts
+    assert w.concept_index == 17
+    assert from_buffer(r["matrix"]["shown"]).size == 40  # the 40 most fractured concepts
 
 
 def test_report_of_1000_concepts_stays_small(big, tmp_path):
     path = kw.report(big, tmp_path / "big.html")
     size = (tmp_path / "big.html").stat().st_size
-    assert size < 6_000_000, size  # BokehJS (~1.9 MB) + summaries (~0.8 MB) measured
+    assert size < 3_000_000, size  # BokehJS core + API (~1.4 MB) + summaries measured
     assert "concept 999" in open(path).read()

@@ -1,35 +1,22 @@
-"""Interactive views of k* results: Bokeh plots, ipywidgets controls, anywidget glue.
+"""Interactive views of k* results: one ES module drawn with BokehJS, in two hosts.
 
-``explore()`` returns a widget for notebooks (JupyterLab 4, Notebook 7);
-``report()`` writes the same linked views to one standalone HTML file.
+``explore()`` returns an anywidget for notebooks (JupyterLab 4, Notebook 7, VS Code,
+Colab, marimo); ``report()`` writes the same views, run by the same module, to one
+standalone HTML file. Rooms by role: ``_payload`` (numpy summaries, no UI),
+``_views`` and ``static/`` (the front end), ``_explorer`` / ``_report`` (the widget,
+``explore`` and ``report``).
 """
 
-from ._data import concept_summaries
-from ._explore import explore
+from ._payload import explorer_payload
 from ._report import report
 
-__all__ = [
-    "ConceptBar",
-    "KStarExplorer",
-    "concept_summaries",
-    "ensure_bokehjs",
-    "explore",
-    "report",
-]
+__all__ = ["KStarExplorer", "explore", "explorer_payload", "report"]
 
 
 def __getattr__(name):
-    # the widget classes import ipywidgets and anywidget; report() needs only bokeh
-    if name == "KStarExplorer":
-        from ._explorer import KStarExplorer
+    # the widget class imports ipywidgets and anywidget; report() needs neither
+    if name in ("KStarExplorer", "explore"):
+        from . import _explorer
 
-        return KStarExplorer
-    if name == "ensure_bokehjs":
-        from ._compute import ensure_bokehjs
-
-        return ensure_bokehjs
-    if name == "ConceptBar":
-        from ._bar import ConceptBar
-
-        return ConceptBar
+        return getattr(_explorer, name)
     raise AttributeError(f"module 'kstar_widgets.widgets' has no attribute {name!r}")

@@ -1,201 +1,185 @@
-"""KStarExplorer: the linked views in a notebook, synced with Python both ways."""
+"""KStarExplorer: the views as one anywidget, synced with Python both ways; and explore()."""
 
 from __future__ import annotations
 
+import anywidget
 import ipywidgets
 import numpy as np
 import traitlets
 
-from ._bar import ConceptBar
-from ._compute import ApproxMixin, ensure_bokehjs
-from ._inputs import as_results, check_images, check_threshold
-from ._layout import build_views
-from ._sources import detail_payload
-from ._texts import header_html
-from ._thumbs import thumbnails_for
+from ._background import ApproxMixin
+from ._inputs import (
+    as_results,
+    check_images,
+    check_options,
+    check_threshold,
+    default_partner,
+    find_label,
+)
+from ._loader import BokehJSSource, shared_bokehjs
+from ._payload import explorer_payload, lowest_kstar
+from ._thumbs import thumbnail_ids, thumbnails
+from ._views import ESM, bokehjs_source, bokehjs_version
 
 
-class KStarExplorer(ApproxMixin, ipywidgets.VBox):
+class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
     """Linked views of one or more k* results: overview, detail, intrusions, comparisons.
 
-    Build it with :func:`explore`. ``selected_concept`` (a concept label or None)
-    and ``selected_samples`` (sample indices) can be read, set and observed from
-    Python; a click in any view sets them. ``threshold`` re-classifies live;
-    ``driver`` names the result the overview shows.
+    Build it with :func:`explore`. The page (one ES module, ``static/kstar_views.js``)
+    draws every view and applies every rule; Python sends per-concept summaries and
+    keeps the selection, the threshold and the driving result in sync both ways.
     """
 
-    selected_concept = traitlets.Any(None, allow_none=True)
-    selected_samples = traitlets.List(traitlets.Int())
-    threshold = traitlets.Float(0.5)
-    driver = traitlets.Unicode()
+    _esm = ESM
+    payload = traitlets.Dict(
+        help="Per-concept summaries of every result (binary buffers), made by explorer_payload()."
+    ).tag(sync=True)
+    thumbs = traitlets.Dict(
+        help="Thumbnails of the selected concept's listed samples and intruders (ids, uint8 RGB)."
+    ).tag(sync=True)
+    bokehjs = traitlets.Instance(
+        BokehJSSource,
+        allow_none=True,
+        help="The kernel's shared model holding BokehJS (saved once per notebook, not per explorer).",
+    ).tag(sync=True, **ipywidgets.widget_serialization)
+    bokehjs_version = traitlets.Unicode(
+        "", help="Version of BokehJS the page needs; a loaded BokehJS of that version is reused."
+    ).tag(sync=True)
+    concept_index = traitlets.Int(
+        -1, help="Position of the selected concept in the results' concept order; -1 for none."
+    ).tag(sync=True)
+    selected_concept = traitlets.Any(
+        None,
+        allow_none=True,
+        help="The selected concept's label (None for none). Accepts a label, or anything whose "
+        "str() equals exactly one label (3 for the label '3').",
+    )
+    selected_samples = traitlets.List(
+        traitlets.Int(),
+        help="Sample indices picked in the detail table or by a matrix cell; settable from Python.",
+    ).tag(sync=True)
+    selected_cell = traitlets.List(
+        traitlets.Int(),
+        help="The clicked intrusion-matrix cell as [concept, intruder concept] positions, or [].",
+    ).tag(sync=True)
+    threshold = traitlets.Float(
+        0.5, help="Skewness threshold t: Γ > t is Fractured, Γ < -t Clustered, else Overlapped."
+    ).tag(sync=True)
+    driver = traitlets.Unicode(
+        "", help="Name of the result every view shows (overview, detail, matrix, comparison's A)."
+    ).tag(sync=True)
+    compare_with = traitlets.Unicode(
+        "", help="Name of the result the comparison view puts against driver (its B)."
+    ).tag(sync=True)
+    compute_reason = traitlets.Unicode(
+        "", help="Why 'compute approximate' is disabled, shown beside it ('' when enabled)."
+    ).tag(sync=True)
+    status = traitlets.Unicode(
+        "", help="One line about the background computation: running, ready, or failed and why."
+    ).tag(sync=True)
+    busy = traitlets.Bool(False, help="Whether the approximate result is being computed.").tag(
+        sync=True
+    )
 
-    def __init__(
-        self,
-        results,
-        *,
-        images=None,
-        features=None,
-        threshold=None,
-        n_low=6,
-        rows=28,
-        max_matrix=40,
-        **kwargs,
-    ):
+    def __init__(self, results, *, images=None, features=None, threshold=None, **options):
         self.results = as_results(results)
         first = next(iter(self.results.values()))
         self._images = check_images(images, first.n_samples)
         self._raw_images = images
         self._features = features
-        self._labels = list(first.concepts.index)
-        self._code = {self._key(c): i for i, c in enumerate(self._labels)}
-        self._options = dict(n_low=n_low, rows=rows, max_matrix=max_matrix)
-        t = check_threshold(threshold, first.threshold)
-        self.bar = ConceptBar(first, threshold=t)
-        self.bar.observe(lambda ch: self._select_code(ch["new"]), "concept")
-        self.compute_button = ipywidgets.Button(
-            description="compute approximate",
-            icon="bolt",
-            disabled=features is None or self._has("approx"),
-            tooltip="runs kw.kstar(method='approx') in the background"
-            if features is not None
-            else "pass features= to explore() to compute the approximate result here",
-        )
-        self.compute_button.on_click(lambda _: self.compute_approx())
-        self.progress = ipywidgets.IntProgress(
-            value=0, min=0, max=100, layout={"width": "160px", "visibility": "hidden"}
-        )
-        self.status = ipywidgets.HTML("")
+        self._options = options
+        self._labels = [x.item() if isinstance(x, np.generic) else x for x in first.concepts.index]
         self._thread = None
-        self._syncing = False
-        super().__init__(**kwargs)
-        self.driver = next(iter(self.results))
-        self.threshold = t
-        self._build()
-
-    # -- building -------------------------------------------------------------------------------------------
-    @staticmethod
-    def _key(label):
-        return label.item() if isinstance(label, np.generic) else label
-
-    def _has(self, method):
-        return any(r.method == method for r in self.results.values())
-
-    def _build(self):
-        from jupyter_bokeh import BokehModel
-
-        self.views = build_views(
-            self.results, threshold=self.threshold, images=self._images, **self._options
+        super().__init__(
+            bokehjs=shared_bokehjs(),
+            bokehjs_version=bokehjs_version(),
+            threshold=check_threshold(threshold, first.threshold),
         )
-        v = self.views
-        v.src.selected.on_change("indices", lambda a, o, n: self._select_code(n[0] if n else -1))
-        v.dlow.selected.on_change("indices", lambda a, o, n: self._pick_rows(n))
-        v.matrix.selected.on_change("indices", lambda a, o, n: self._pick_cell(n))
-        v.slider.on_change("value", lambda a, o, n: setattr(self, "threshold", float(n)))
-        v.radio.on_change("active", lambda a, o, n: setattr(self, "driver", list(self.results)[n]))
-        self.bokeh = BokehModel(v.layout)
-        self.children = [
-            ipywidgets.HBox([self.bar, self.compute_button, self.progress, self.status]),
-            self.bokeh,
-        ]
-        if self.selected_concept is not None:
-            self._show(self._code[self.selected_concept])
+        self._rebuild()
+        self.on_msg(self._on_message)
 
-    def _repr_mimebundle_(self, **kwargs):
-        ensure_bokehjs()
-        return super()._repr_mimebundle_(**kwargs)
+    def _rebuild(self):
+        """Summaries of the current results; keeps driver and comparison where they still exist."""
+        names = list(self.results)
+        self._lows = [lowest_kstar(r, self._options["n_low"]) for r in self.results.values()]
+        self.payload = explorer_payload(self.results, **self._options)
+        if self.driver not in names:
+            self.driver = names[0]
+        if self.compare_with not in names or self.compare_with == self.driver:
+            self.compare_with = default_partner(self.results, self.driver)
+        self.compute_reason = self._why_no_compute()
 
-    # -- Python <-> views ------------------------------------------------------------------------------------
+    def _why_no_compute(self) -> str:
+        if any(r.method == "approx" for r in self.results.values()):
+            return "the approximate result is already shown"
+        if self._features is None:
+            return "pass features= to kw.explore() to compute it here"
+        return ""
+
+    # -- Python <-> page ----------------------------------------------------------------------
     @traitlets.validate("selected_concept")
     def _check_concept(self, proposal):
         value = proposal["value"]
         if value is None:
             return None
-        key = self._key(value)
-        if key not in self._code:
-            names = ", ".join(map(repr, self._labels[:8])) + (
-                ", ..." if len(self._labels) > 8 else ""
-            )
-            raise ValueError(
-                f"selected_concept {value!r} is not a concept of these results; use one of {names}."
-            )
-        return key
+        return find_label(self._labels, value)
 
     @traitlets.observe("selected_concept")
     def _on_concept(self, change):
-        self._show(-1 if change["new"] is None else self._code[change["new"]])
+        code = -1 if change["new"] is None else self._labels.index(change["new"])
+        if self.concept_index != code:
+            self.concept_index = code
+        self._send_thumbs(code)
 
-    @traitlets.observe("threshold")
-    def _on_threshold(self, change):
-        t = check_threshold(change["new"], 0.5)
-        self.bar.threshold = t
-        if hasattr(self, "views") and self.views.slider.value != t:
-            self.views.slider.end = max(self.views.slider.end, t)
-            self.views.slider.value = t
+    @traitlets.observe("concept_index")
+    def _on_index(self, change):
+        code = change["new"]
+        if not -1 <= code < len(self._labels):
+            raise ValueError(f"concept_index must be -1 or below {len(self._labels)}, got {code}.")
+        label = None if code < 0 else self._labels[code]
+        if self.selected_concept != label:
+            self.selected_concept = label
+
+    @traitlets.validate("threshold")
+    def _check_threshold(self, proposal):
+        return check_threshold(proposal["value"], 0.5)
+
+    @traitlets.validate("driver", "compare_with")
+    def _check_name(self, proposal):
+        names = list(getattr(self, "results", {}))
+        if names and proposal["value"] not in names and proposal["value"] != "":
+            raise ValueError(
+                f"{proposal['trait'].name} must be one of {names}, got {proposal['value']!r}."
+            )
+        return proposal["value"]
 
     @traitlets.observe("driver")
     def _on_driver(self, change):
-        names = list(self.results)
-        if change["new"] not in names:
-            raise ValueError(f"driver must be one of {names}, got {change['new']!r}.")
-        self.bar.set_result(self.results[change["new"]])
-        if hasattr(self, "views") and self.views.radio.active != names.index(change["new"]):
-            self.views.radio.active = names.index(change["new"])
-        if hasattr(self, "views") and self.selected_concept is not None:
-            self._show(self._code[self.selected_concept])
+        if self.compare_with == change["new"]:  # the comparison's B is never its A
+            self.compare_with = default_partner(self.results, change["new"])
 
-    def _select_code(self, code):
-        self.selected_concept = None if code is None or code < 0 else self._labels[code]
-
-    def _show(self, code):
-        v = self.views
-        want = [] if code < 0 else [int(code)]
-        if list(v.src.selected.indices) != want:
-            v.src.selected.indices = want
-        if self.bar.concept != code:
-            self.bar.concept = code
-        driver = list(self.results).index(self.driver)
-        payload = detail_payload(v.built, code, driver)
-        v.dhist.data = payload["hist"]
-        v.dlow.data = payload["low"]
-        v.thumbs.data = thumbnails_for(v.built, self._images, code, driver)
-        v.header.text = self._header(code)
-
-    def _header(self, code):
-        if code < 0:
-            return "<i>click a concept in any view</i>"
-        res = self.results[self.driver].with_threshold(self.threshold)
-        return header_html(res, code, self.driver)
-
-    @traitlets.observe("selected_samples")
-    def _on_samples(self, change):
-        if self._syncing or not hasattr(self, "views"):
+    @traitlets.observe("selected_cell")
+    def _on_cell(self, change):
+        if len(change["new"]) != 2:
             return
-        wanted = set(change["new"])
-        rows = [i for i, s in enumerate(self.views.dlow.data["sample"]) if s in wanted]
-        self._syncing = True
-        try:
-            self.views.dlow.selected.indices = rows
-        finally:
-            self._syncing = False
-
-    def _pick_rows(self, rows):
-        if self._syncing:
-            return
-        samples = self.views.dlow.data["sample"]
-        self.selected_samples = [int(samples[r]) for r in rows if r < len(samples)]
-
-    def _pick_cell(self, cells):
-        if len(cells) != 1:
-            return
-        m = self.views.matrix.data
-        row, col = int(m["row"][cells[0]]), int(m["col"][cells[0]])
+        row, col = change["new"]
         res = self.results[self.driver]
         known = res.intruder >= 0
         hit = (res.codes == row) & known & (res.codes[np.where(known, res.intruder, 0)] == col)
-        self.selected_concept = self._labels[row]
         self.selected_samples = np.flatnonzero(hit).tolist()
 
-    # -- actions ---------------------------------------------------------------------------------------------
+    def _send_thumbs(self, code):
+        ids = [] if code < 0 else thumbnail_ids(self._lows, [code])
+        self.thumbs = thumbnails(self._images, ids)
+
+    def _on_message(self, _widget, content, _buffers):
+        action = content.get("action") if isinstance(content, dict) else None
+        if action == "bokehjs":  # the page could not reach the shared model: send it here
+            self.send({"bokehjs": bokehjs_source()})
+        elif action == "compute_approx" and not self.compute_reason and not self.busy:
+            self.compute_approx()
+
+    # -- actions --------------------------------------------------------------------------------
     @property
     def result(self):
         """The driving result, re-classified at the current threshold."""
@@ -212,5 +196,65 @@ class KStarExplorer(ApproxMixin, ipywidgets.VBox):
             title=title,
             threshold=self.threshold,
             selected_concept=self.selected_concept,
+            driver=self.driver,
             **self._options,
         )
+
+
+def explore(
+    result_or_results,
+    *,
+    images=None,
+    features=None,
+    threshold=None,
+    n_low=6,
+    rows=28,
+    max_matrix=40,
+):
+    """Linked, interactive views of one or more k* results.
+
+    Views: the k* distribution of every concept sorted by Γ (with a live
+    threshold and a pattern legend), the selected concept's histogram and
+    lowest-k* samples with their intruders, the intrusion matrix, exact against
+    approximate Γ (when both are given), and Γ of one result against another.
+    Selecting a concept anywhere selects it everywhere and in Python
+    (``widget.selected_concept``). Runs wherever anywidget runs (JupyterLab,
+    Notebook 7, VS Code, Colab, marimo); no JupyterLab extension is needed.
+
+    Parameters
+    ----------
+    result_or_results : KStarResult, or list or dict of KStarResult
+        Results on the same samples; a dict's keys name them. Colliding names get
+        a suffix (" (2)"), so every result stays reachable.
+    images : uint8 array of shape (n, h, w) or (n, h, w, 3), callable, or object with .images(), optional
+        Thumbnails: an array, a function ``indices -> uint8 (m, s, s, 3)``, or an
+        object with ``.images(indices, size=48)`` such as ``kw.Features``.
+    features : array-like of shape (n_samples, n_features), optional
+        The features behind the results; enables the "compute approximate" button.
+    threshold : float, optional
+        Skewness threshold shown first (default: the first result's).
+    n_low : int, default=6
+        Lowest-k* samples listed for the selected concept.
+    rows : int, default=28
+        Concepts visible at once in the overview (scroll for the rest).
+    max_matrix : int, default=40
+        Most concepts in the intrusion matrix (the most fractured when there are more).
+
+    Returns
+    -------
+    KStarExplorer
+        An anywidget; ``.save(path)`` writes a standalone HTML file.
+
+    Examples
+    --------
+    >>> import numpy as np, kstar_widgets as kw
+    >>> x, y = np.random.default_rng(0).normal(size=(60, 4)), np.repeat([0, 1, 2], 20)
+    >>> w = kw.explore(kw.kstar(x, y, progress=False))
+    >>> w.selected_concept = 1
+    >>> w.concept_index
+    1
+    """
+    options = check_options(n_low=n_low, rows=rows, max_matrix=max_matrix)
+    return KStarExplorer(
+        result_or_results, images=images, features=features, threshold=threshold, **options
+    )

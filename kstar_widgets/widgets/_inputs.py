@@ -106,3 +106,43 @@ def check_threshold(threshold, default: float) -> float:
     if not np.isfinite(t) or t < 0:
         raise ValueError(f"threshold must be a finite number >= 0, got {threshold!r}.")
     return t
+
+
+def check_options(*, n_low, rows, max_matrix) -> dict:
+    """explore()/report()'s size options as a dict, each an int of at least its minimum."""
+    options = {"n_low": n_low, "rows": rows, "max_matrix": max_matrix}
+    for (name, value), low in zip(options.items(), (1, 1, 2), strict=True):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}.")
+        if value < low:
+            raise ValueError(f"{name} must be at least {low}, got {value}.")
+    return {k: int(v) for k, v in options.items()}
+
+
+def default_partner(results: dict, driver: str) -> str:
+    """The result compared with ``driver`` first: another one, an approximate one last
+    (exact against approximate has its own view)."""
+    others = [n for n in results if n != driver]
+    return next((n for n in others if results[n].method != "approx"), others[0] if others else "")
+
+
+def find_label(labels: list, value):
+    """The label ``value`` names: itself, or the one label whose str() equals str(value)."""
+    value = value.item() if isinstance(value, np.generic) else value
+    try:
+        if value in labels:
+            return labels[labels.index(value)]
+    except TypeError:  # unhashable or incomparable values fall through to str()
+        pass
+    hits = [label for label in labels if str(label) == str(value)]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise ValueError(
+            f"selected_concept {value!r} matches {len(hits)} labels by str(); "
+            f"pass the label itself ({', '.join(map(repr, hits))})."
+        )
+    some = ", ".join(map(repr, labels[:8])) + (", ..." if len(labels) > 8 else "")
+    raise ValueError(
+        f"selected_concept {value!r} is not a concept of these results; use one of {some}."
+    )

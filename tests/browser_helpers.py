@@ -1,0 +1,304 @@
+"""Shared pieces of the real-browser tests: chromium, servers, data, and reading the rendered views.
+
+Everything here reads what the page SHOWS (DOM text), not model data: a view can
+hold the right data and still display stale rows.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+REPO = Path(__file__).resolve().parents[1]
+N_LOW = 6
+
+# the data every browser test shows: sklearn digits as string labels, plus a 4-sample
+# concept "rare" (4 table rows instead of 6), exact k* on the pixels and on noisy pixels
+SETUP = """
+import numpy as np, kstar_widgets as kw
+from sklearn.datasets import load_digits
+d = load_digits()
+labels = d.target.astype(str).astype(object)
+labels[[0, 10, 20, 30]] = "rare"
+res = kw.kstar(d.data, labels, method="exact", progress=False)
+noisy = kw.kstar(d.data + np.random.default_rng(0).normal(0, 4, d.data.shape), labels,
+                 method="exact", progress=False, name="noisy")
+images = (d.images * 16).clip(0, 255).astype(np.uint8)
+"""
+# a kernel thread that runs the Python the test writes to cmd.py (the "set from Python" step)
+WATCH = """
+import builtins, pathlib, threading, time
+builtins._kstar_scope = {"w": w}  # re-running the cell points the one watcher at the new w
+def _watch():
+    p = pathlib.Path("cmd.py")
+    while True:
+        if p.exists():
+            code = p.read_text(); p.unlink()
+            exec(code, builtins._kstar_scope)
+        time.sleep(0.2)
+if not hasattr(builtins, "_kstar_watcher"):
+    builtins._kstar_watcher = threading.Thread(target=_watch, daemon=True)
+    builtins._kstar_watcher.start()
+w.observe(lambda c: open("selected.txt", "w").write(repr(c["new"])), "selected_concept")
+w.observe(lambda c: open("samples.txt", "w").write(repr(c["new"])), "selected_samples")
+"""
+
+
+def results():
+    """The same results the notebook computes (deterministic), for the expected texts."""
+    scope: dict = {}
+    exec(SETUP, scope)
+    return scope
+
+
+def require_browser():
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        have = False
+    else:
+        have = os.path.exists(CHROMIUM)
+    if not have:
+        if os.environ.get("KSTAR_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"KSTAR_REQUIRE_BROWSER=1 but {CHROMIUM} or python playwright is missing.")
+        pytest.skip(f"needs {CHROMIUM} and python playwright")
+
+
+def new_page(browser, width=1400, height=1200):
+    """A page that records JS errors (console errors and uncaught exceptions)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(f"{m.text} @ {m.location.get('url')}") if m.type == "error" else None
+        ),
+    )
+    page.on(
+        "pageerror",
+        lambda e: None if shell_noise(e) else errors.append(f"{e} {(e.stack or '')[:600]}"),
+    )
+    return page, errors
+
+
+def shell_noise(error) -> bool:
+    """Notebook 7's own settings registry throws this with a fresh settings dir, widgets or not."""
+    return "reading 'schema'" in str(error) and "/static/notebook/notebook_core" in (
+        error.stack or ""
+    )
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.time() + timeout
+    value = None
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}; last value {value!r}")
+
+
+def start_server(cmd, port, tmp_path, cwd, probe="/api/status?token=T"):
+    """Start a server, wait until it answers; returns the process (stop it with stop())."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1")
+    log = open(tmp_path / "server.log", "w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    proc.log = log
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=2)
+            return proc
+        except OSError as exc:
+            if time.time() > deadline or proc.poll() is not None:
+                stop(proc)
+                raise RuntimeError(
+                    "server did not start:\n" + (tmp_path / "server.log").read_text()[-3000:]
+                ) from exc
+            time.sleep(0.5)
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+    proc.log.close()
+
+
+def jupyter_cmd(port, tmp_path, root):
+    return [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+        "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=T",
+        f"--LabApp.workspaces_dir={tmp_path / 'ws'}",
+        f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+        f"--ServerApp.root_dir={root}", "--allow-root",
+    ]  # fmt: skip
+
+
+# the last explorer on the page, looking into shadow roots too (marimo renders widgets in one)
+LAST_ROOT = """const lastRoot = () => {
+  const found = [];
+  const walk = (node) => {
+    found.push(...node.querySelectorAll('.kstar-root[data-ready]'));
+    for (const e of node.querySelectorAll('*')) if (e.shadowRoot) walk(e.shadowRoot);
+  };
+  walk(document);
+  return found[found.length - 1];
+};"""
+# what the page shows, read from the DOM of the last explorer on the page
+SHOWN_JS = (
+    """() => {
+  """
+    + LAST_ROOT
+    + """
+  const root = lastRoot();
+  if (!root) return null;
+  const text = (sel) => root.querySelector(sel)?.innerText ?? null;
+  const rows = [...root.querySelectorAll('.kstar-detail tbody tr')].map(
+      (tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim()));
+  return {header: text('.kstar-header'), hist: text('.kstar-hist-title'), rows};
+}"""
+)
+
+# page coordinates of data point (x, y) in the named Bokeh view of the last explorer;
+# for the scatters a number x means "the point of concept x"
+PIXEL_JS = (
+    """([name, x, y]) => {
+  """
+    + LAST_ROOT
+    + """
+  const v = lastRoot().kstarViews[name];
+  const f = v.frame;
+  v.canvas_view.el.scrollIntoView({block: 'center'});  // clicks land only inside the viewport
+  if (y === null) {
+    const r = v.model.renderers.find((r) => r.glyph.type === 'Scatter');
+    const d = r.data_source.data;
+    [x, y] = [d.x[x], d.y[x]];
+  }
+  const sx = f.x_scale.compute(typeof x === 'string' ? f.x_range.synthetic(x) : x);
+  const sy = f.y_scale.compute(typeof y === 'string' ? f.y_range.synthetic(y) : y);
+  const r = v.canvas_view.el.getBoundingClientRect();
+  return [r.left + sx, r.top + sy];
+}"""
+)
+
+
+class Expect:
+    """What the views must show for each concept of the driving result (computed in Python)."""
+
+    def __init__(self, scope):
+        from kstar_widgets.widgets._payload import lowest_kstar, rank_by_skewness
+
+        self.res, self.noisy = scope["res"], scope["noisy"]
+        self.names = [str(c) for c in self.res.concepts.index]
+        self.n = self.res.concepts["n"].tolist()
+        self.low = lowest_kstar(self.res, N_LOW)["sample"]
+        self.rank = rank_by_skewness(self.res.concepts["skewness"].to_numpy())
+        self.by_rank = np.argsort(self.rank)
+
+    def rows(self, code):
+        return [str(s) for s in self.low[code] if s >= 0]
+
+    def matches(self, shown, code):
+        name = self.names[code]
+        return (
+            shown is not None
+            and shown["header"].startswith(name + " ")
+            and f"n {self.n[code]}" in shown["header"]
+            and shown["hist"] == f"k* of {name} in exact ({self.n[code]} samples)"
+            and [r[0] for r in shown["rows"]] == self.rows(code)
+        )
+
+
+def expect_shown(page, expect, code, what):
+    """Wait until header, histogram title and table rows all belong to concept ``code``."""
+    try:
+        wait_for(lambda: expect.matches(page.evaluate(SHOWN_JS), code), 20, what)
+    except AssertionError:
+        raise AssertionError(
+            f"after {what}: expected concept {expect.names[code]!r} with rows "
+            f"{expect.rows(code)}, the page shows {page.evaluate(SHOWN_JS)}"
+        ) from None
+
+
+def run_selections(page, expect, set_from_python, after_matrix=None):
+    """Six kinds of selection, same and different row counts; check the page after each."""
+    seen = []
+
+    def step(code, what):
+        expect_shown(page, expect, code, what)
+        seen.append((what, expect.names[code], len(expect.rows(code))))
+
+    top = int(expect.by_rank[0])  # overview: the first row is the most fractured concept
+    page.mouse.click(*page.evaluate(PIXEL_JS, ["overview", 0.5, 0]))
+    step(top, "overview click")
+
+    # matrix: a cell in the row of a 6-row concept
+    m = expect.res.intrusion_matrix().to_numpy()
+    row = next(c for c in map(int, expect.by_rank[1:]) if len(expect.rows(c)) == N_LOW)
+    col = int(np.argmax(np.where(np.arange(len(m)) == row, -1, m[row])))
+    page.mouse.click(*page.evaluate(PIXEL_JS, ["matrix", expect.names[col], expect.names[row]]))
+    step(row, "matrix click")
+    if after_matrix is not None:  # the cell's samples, as the kernel holds them
+        after_matrix(
+            np.flatnonzero(
+                (expect.res.codes == row) & (expect.res.codes[expect.res.intruder] == col)
+            )
+        )
+
+    # comparison scatter: the 6-row concept whose point stands farthest from the others
+    # (6 rows again: the same row count as the matrix's concept)
+    pts = np.array([page.evaluate(PIXEL_JS, ["compare", c, None]) for c in range(len(m))])
+    gap = np.linalg.norm(pts[:, None] - pts[None], axis=2) + np.eye(len(m)) * 1e9
+    ok = [
+        c
+        for c in range(len(m))
+        if c != row and len(expect.rows(c)) == N_LOW and expect.rank[c] < len(m) - 1
+    ]
+    point = max(ok, key=lambda c: gap[c].min())
+    page.mouse.click(*pts[point])
+    step(point, "comparison-scatter click")
+
+    r = min(int(expect.rank[point]) + 1, len(m) - 1)  # the last concept has no next
+    page.locator(".kstar-root .kstar-next").last.click()
+    step(int(expect.by_rank[r]), "next ▶")
+    page.locator(".kstar-root .kstar-prev").last.click()
+    step(int(expect.by_rank[max(r - 1, 0)]), "◀ previous")
+
+    rare = expect.names.index("rare")  # 4 rows after 6
+    box = page.locator(".kstar-root .kstar-find").last
+    box.fill("rare")
+    box.press("Enter")
+    step(rare, "find box")
+
+    set_from_python("w.selected_concept = 3")  # an int whose str() is the label '3'; 6 rows
+    step(expect.names.index("3"), "set from Python")
+    return seen
