@@ -32,8 +32,9 @@ from kstar_widgets.features import WeightsUnavailableError
 
 def verdict(cmp, a, b):
     """The comparison's own verdict (paired bootstrap) if it has one, else the unpaired intervals."""
-    if getattr(cmp, "verdict", None):
-        return cmp.verdict
+    sentence = getattr(cmp, "verdict", None)
+    if isinstance(sentence, str) and sentence:
+        return sentence
     text = (
         f"share Fractured {interpret.figure(a, 'share_fractured', label=False)} ({a.name}) vs "
         f"{interpret.figure(b, 'share_fractured', label=False)} ({b.name})"
