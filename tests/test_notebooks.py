@@ -1,8 +1,8 @@
 """Every notebook runs top to bottom offline, with smaller parameters, in a fresh kernel."""
 
+import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -77,11 +77,10 @@ def outputs_text(nb):
 
 
 def test_notebooks_are_committed_without_outputs_and_match_the_sources(tmp_path):
-    sys.path.insert(0, str(NOTEBOOKS))
-    try:
-        import build
-    finally:
-        sys.path.remove(str(NOTEBOOKS))
+    # by path: "build" is also the name of a PyPI package
+    spec = importlib.util.spec_from_file_location("notebooks_build", NOTEBOOKS / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
     built = build.build(tmp_path)
     assert sorted(p.name for p in built) == sorted(PARAMETERS)
     for p in built:

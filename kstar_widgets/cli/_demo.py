@@ -172,7 +172,10 @@ def run(args) -> int:
     print("\nFrom most clustered to most fractured (mean Γ): " + " < ".join(ranked.index))
     if args.markdown:
         print("\nAs Markdown:\n")
-        print(markdown_table(spaces, results, attack=args.attack, eps=args.eps, epochs=args.epochs))
+        table = markdown_table(
+            spaces, results, attack=args.attack, eps=args.eps, epochs=args.epochs, seed=args.seed
+        )
+        print(table)
     if out is not None:
         data = next(iter(spaces.values())).features
         write_report(

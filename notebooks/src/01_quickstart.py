@@ -62,12 +62,12 @@ for name, r in results.items():
         f"  {interpret.figure(r, 'share_fractured')},  {interpret.figure(r, 'share_clustered')}"
     )
 
-random_f = results["random CNN"].summary["share_fractured"]
-trained_c = results["trained CNN"].summary["share_clustered"]
+random_f = interpret.figure(results["random CNN"], "share_fractured", label=False)
+trained_c = interpret.figure(results["trained CNN"], "share_clustered", label=False)
 pixels = results["pixels"].concepts["pattern"].value_counts()
 print(
-    f"\nReading: the random CNN leaves {random_f:.0%} of the digits Fractured — an untrained "
-    f"network scatters each digit among the others. Training makes {trained_c:.0%} of them "
+    f"\nReading: the random CNN leaves {random_f} of the digits Fractured — an untrained "
+    f"network scatters each digit among the others. Training makes {trained_c} of them "
     f"Clustered ({spaces['trained CNN'].accuracy:.1%} held-out accuracy). Raw pixels are "
     f"mixed: {', '.join(f'{n} {p}' for p, n in pixels.items() if n)}. What a network learned, "
     "not the images alone, decides how it arranges the digits."
@@ -165,10 +165,13 @@ show(row([kstar_histogram(results[s], c, title=f"{s}, digit {c}") for s, c in ex
 for pattern, (space, concept) in exemplars.items():
     r = results[space]
     k = r.k[r.labels == concept]
-    tail = "right" if k.mean() > np.median(k) else "left"
+    tail = {
+        "Fractured": "the long right tail pulls the mean up",
+        "Clustered": "the long left tail pulls the mean down",
+    }.get(pattern, "no long tail: mean and median close")
     print(
         f"{pattern}: digit {concept} in {space}, {interpret.gamma(r, concept)}; k* out of {k.size}: "
-        f"mean {k.mean():.1f}, median {np.median(k):g} (the {tail} tail pulls the mean); "
+        f"mean {k.mean():.1f}, median {np.median(k):g} ({tail}); "
         f"{np.mean(k == 1):.0%} of its samples have k* = 1, {np.mean(k == k.size):.0%} k* = {k.size}."
     )
 

@@ -31,9 +31,9 @@ from kstar_widgets.features import WeightsUnavailableError
 
 
 def verdict(cmp, a, b):
-    """The comparison's own verdict (paired bootstrap) if it has one, else the unpaired intervals."""
-    if getattr(cmp, "verdict", None):
-        return cmp.verdict
+    """The comparison's own verdict on share Fractured if it has one, else each result's figure."""
+    if callable(getattr(cmp, "verdict", None)):  # paired bootstrap over the same samples
+        return cmp.verdict("share_fractured")
     text = (
         f"share Fractured {interpret.figure(a, 'share_fractured', label=False)} ({a.name}) vs "
         f"{interpret.figure(b, 'share_fractured', label=False)} ({b.name})"
