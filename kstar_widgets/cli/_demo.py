@@ -168,8 +168,12 @@ def run(args) -> int:
     print(per_concept.to_string())
     print("\nWhole latent space")
     print(whole.to_string())
-    ranked = whole.loc["mean skewness Γ"].astype(float).sort_values()
-    print("\nFrom most clustered to most fractured (mean Γ): " + " < ".join(ranked.index))
+    print("\nVerdicts, from paired bootstrap intervals over the same digits (95%):")
+    for a, b in (("random CNN", "trained CNN"), ("trained CNN", "robust CNN")):
+        if a in results and b in results:
+            cmp = kw.compare(results[a], results[b])
+            for figure in ("share_fractured", "mean_skewness"):
+                print(f"  {cmp.verdict(figure)}")
     if args.markdown:
         print("\nAs Markdown:\n")
         table = markdown_table(
