@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-from . import _stats
+from ._stats import PATTERN_COLORS
 
 __all__ = [
     "FIGURES",
@@ -32,18 +32,6 @@ __all__ = [
     "pattern",
     "with_interval",
 ]
-
-# kw.PATTERN_COLORS once the views land in _stats; until then the same colours, here only
-PATTERN_COLORS = getattr(
-    _stats,
-    "PATTERN_COLORS",
-    {
-        "Fractured": "#d95f02",
-        "Overlapped": "#7570b3",
-        "Clustered": "#1b9e77",
-        "Undefined": "#999999",
-    },
-)
 
 # whole-space figures: label and number format
 FIGURES = {

@@ -87,7 +87,16 @@ def test_payload_is_binary_buffers_of_small_dtypes_and_json_safe(digits):
     assert hist.shape == (10, 16)
     assert hist.sum(axis=1).tolist() == res.concepts["n"].tolist()  # every sample in one bin
     np.testing.assert_allclose(from_buffer(r["skewness"]), res.skewness.to_numpy(), rtol=1e-6)
-    assert "ci_low" not in r and "confidence" not in r  # optional columns absent: left out
+    # kstar() gives intervals: they travel; a result without them (n_boot=0) has none to show
+    np.testing.assert_allclose(from_buffer(r["ci_low"]), res.concepts["skewness_ci_low"], rtol=1e-6)
+    bare = kw.KStarResult.build(
+        k=res.k, censored=res.censored, labels=res.labels, codes=res.codes,
+        concept_labels=res.concepts.index.to_numpy(), threshold=0.5, n_boot=0,
+        intruder=res.intruder, intruder_distance=res.intruder_distance,
+        method="exact", metric="euclidean", reason="test",
+    )  # fmt: skip
+    r0 = explorer_payload({"exact": bare}, n_bins=16, n_low=4)["results"][0]
+    assert "ci_low" not in r0 or np.isnan(from_buffer(r0["ci_low"])).all()
     # what is not a buffer must be strict JSON (NaN is not: the page would fail to parse it)
     json.dumps(p, default=lambda v: None if isinstance(v, memoryview) else repr(v), allow_nan=False)
 
