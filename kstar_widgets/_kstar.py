@@ -139,8 +139,7 @@ def kstar(
     timings = {"validate": time.perf_counter() - t_start}
     out = engine.run(problem, progress=progress)
     timings.update(out.timings)
-    # a cluster's features may live on disk: only the client-side checks there
-    warn_if_degenerate(problem, out, scan_features=isinstance(problem.features, np.ndarray))
+    warn_if_degenerate(problem, out)
     t0 = time.perf_counter()
     res = KStarResult.build(
         k=out.k,

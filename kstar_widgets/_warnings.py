@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
 import numpy as np
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 # Warn when at least this share of samples has a foreign sample at distance 0.
 ZERO_DISTANCE_SHARE = 0.05
@@ -16,14 +20,11 @@ class DegenerateSpaceWarning(UserWarning):
     """The features cannot separate many samples: k* then reflects ties, not concepts."""
 
 
-def warn_if_degenerate(problem, out, *, scan_features=True) -> None:
+def warn_if_degenerate(problem, out) -> None:
     """Warn (DegenerateSpaceWarning) about identical vectors across concepts and
-    about features with near-zero variance; each message names the numbers and a fix.
-
-    scan_features=False skips what reads the features again (their variance, the
-    count of distinct vectors): for features that live on a cluster's disks.
-    """
+    about features with near-zero variance; each message names the numbers and a fix."""
     n = problem.n
+    level = _user_stacklevel()
     # features the workers read from disk carry their variance from the Dask validation pass
     lazy = not isinstance(problem.features, np.ndarray)
     zero = int(np.count_nonzero(out.intruder_sqdist == 0))
@@ -37,7 +38,7 @@ def warn_if_degenerate(problem, out, *, scan_features=True) -> None:
             "concepts. Typical causes: random weights, a too small input size, a saturated or "
             "quantised layer. Use trained weights, a larger image_size or another layer.",
             DegenerateSpaceWarning,
-            stacklevel=3,
+            stacklevel=level,
         )
     total, mean_sq = problem.features.variance if lazy else _variance(problem.metric.reference, n)
     if total <= RELATIVE_VARIANCE * mean_sq:
@@ -47,7 +48,7 @@ def warn_if_degenerate(problem, out, *, scan_features=True) -> None:
             "rounding and ties. Check that the features come from the intended layer and "
             "are not constant (for example a dead ReLU layer or an all-zero input).",
             DegenerateSpaceWarning,
-            stacklevel=3,
+            stacklevel=level,
         )
 
 
@@ -62,3 +63,12 @@ def _variance(ref, n, chunk=16384) -> tuple[float, float]:
     mean = s1 / n
     mean_sq = s2 / n
     return max(mean_sq - float(mean @ mean), 0.0), mean_sq
+
+
+def _user_stacklevel() -> int:
+    """The stacklevel of the first caller outside kstar_widgets, so the warning
+    points at the user's line whichever public function led here."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level

@@ -99,9 +99,13 @@ def test_notebooks_are_committed_without_outputs_and_match_the_sources(tmp_path)
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PARAMETERS))
 def test_notebook_runs_offline(name, offline_env, tmp_path):
+    import nbformat
+
     nb = run_notebook(NOTEBOOKS / name, tmp_path, PARAMETERS[name])
     text = outputs_text(nb)
     assert "Traceback" not in text
+    # saved with its outputs and widget state, as a person's notebook is: at most 5 MB
+    assert len(nbformat.writes(nb).encode()) <= 5_000_000, "executed notebook over 5 MB"
     # stderr shows as a pink error box: status lines, warnings and log errors must not land there
     stderr = [
         out["text"]
