@@ -31,9 +31,7 @@ def test_dask_approx_agrees_with_local_approx_and_exact(client, tmp_path):
     exact = kw.kstar(x, y, method="exact", progress=False)
     local = kw.kstar(x, y, method="approx", random_state=0, progress=False)
     for features in (x, tmp_path / "x.npy"):
-        res = kw.kstar(
-            features, y, method="approx", random_state=0, client=client, progress=False
-        )
+        res = kw.kstar(features, y, method="approx", random_state=0, client=client, progress=False)
         assert res.method == "approx" and res.info["dask_shards"] == 2
         assert res.n_neighbors == local.n_neighbors
         # the same K-list semantics: every concept here is verified exactly, so k* is exact
