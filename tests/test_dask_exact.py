@@ -196,7 +196,7 @@ def test_no_client_starts_a_local_cluster_and_says_so(monkeypatch, capsys):
     real = distributed.LocalCluster
 
     def small_cluster(**kwargs):
-        return real(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
+        return real(**{**kwargs, "n_workers": 1, "processes": False})
 
     monkeypatch.setattr(distributed, "default_client", no_default)
     monkeypatch.setattr(distributed, "LocalCluster", small_cluster)

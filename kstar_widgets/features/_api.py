@@ -69,7 +69,8 @@ def extract(
         "dask" splits the data set into shards encoded by the workers of a Dask
         cluster, each loading the model once (``pip install "kstar-widgets[dask]"``);
         with the cache on, written shards survive an interrupted run, which then
-        resumes, and the cache folder must be shared with the workers.
+        resumes, and the cache folder must be shared with the workers. Workers pick
+        their own device (``device`` applies in-process only).
     client : distributed.Client or str, optional
         The cluster (or its scheduler address) for backend="dask"; giving one implies
         backend="dask". Default: the current Dask client, else a new LocalCluster.
