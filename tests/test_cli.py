@@ -132,11 +132,16 @@ def test_demo_runs_reports_and_reuses_its_cache(tmp_path, capsys):
     rows = [line.split("|")[1].strip() for line in markdown.splitlines() if line.startswith("| ")]
     assert rows == ["latent space", "pixels", "random CNN", "trained CNN", "robust CNN"]
     assert "| under FGSM (ε 0.1) |" in markdown and "torch " in markdown and "timm " in markdown
-    # the same numbers from the cache
-    assert (
-        out.split("Whole latent space")[1].split("From most")[0]
-        == again.split("Whole latent space")[1].split("From most")[0]
-    )
+    # the same numbers, and the same verdicts from intervals, from the cache
+    assert "Verdicts, from paired bootstrap intervals" in out
+    verdicts = out.split("Verdicts")[1].split("\n\n")[0]
+    assert "random CNN" in verdicts and "Δ share Fractured" in verdicts and "[" in verdicts
+
+    def whole_and_verdicts(text):
+        block = text.split("Whole latent space")[1]
+        return block.split("\n\n")[0], block.split("Verdicts")[1].split("\n\n")[0]
+
+    assert whole_and_verdicts(out) == whole_and_verdicts(again)
 
 
 def test_demo_rejects_bad_options(tmp_path, capsys):
