@@ -22,6 +22,9 @@ import numpy as np
 # entries of a block's mask looked at per merge: the first chunk of a block, and at most
 # (which bounds the edges copied at once)
 FIRST, CHUNK = 1 << 12, 1 << 18
+# Host masks go through numpy: torch's CPU ops on these small chunks ran 15-25x slower
+# than numpy's when the cores were shared (threads waiting on each other).
+HOST_NUMPY = True
 
 
 class BandComponents:
@@ -43,8 +46,8 @@ class BandComponents:
         merge most of it, after which few of its pairs still join two labels.
         """
         nb, width = mask.shape
-        host = mask.device.type == "cpu"
-        m = mask.numpy() if host else mask  # numpy on the host: no thread hand-offs
+        host = mask.device.type == "cpu" and HOST_NUMPY
+        m = mask.numpy() if host else mask
         step, most = max(1, FIRST // width), max(1, CHUNK // width)
         c0 = 0
         while c0 < nb:
