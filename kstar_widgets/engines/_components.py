@@ -17,6 +17,8 @@ Raw ids only; the numbering "0 = the largest island" is done once, in
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 # entries of a block's mask looked at per merge: the first chunk of a block, and at most
@@ -33,11 +35,12 @@ class BandComponents:
     Invariant: ``label[x]`` is a sample of x's current component, the same for all of
     it. Components never leave a concept, and a concept's samples are contiguous, so a
     merge over the columns ``lo..hi`` of a block's band touches only ``label[lo:hi]``.
-    Memory: n labels plus one chunk of edges.
+    Memory: n labels plus one chunk of edges. ``seconds``: wall time spent merging.
     """
 
     def __init__(self, n: int):
         self.label = np.arange(n, dtype=np.int64)
+        self.seconds = 0.0
 
     def add_mask(self, mask, r0: int, lo: int) -> None:
         """Merge the edges (r0 + i, lo + j) where the torch bool mask (rows, width) is True.
@@ -45,6 +48,7 @@ class BandComponents:
         Rows go in chunks that start small and double: the first rows of a concept
         merge most of it, after which few of its pairs still join two labels.
         """
+        t0 = time.perf_counter()
         nb, width = mask.shape
         host = mask.device.type == "cpu" and HOST_NUMPY
         m = mask.numpy() if host else mask
@@ -59,13 +63,16 @@ class BandComponents:
             if len(a):
                 self._merge(a, b, lo, width)
             c0, step = c1, min(2 * step, most)
+        self.seconds += time.perf_counter() - t0
 
     def add_pairs(self, rows: np.ndarray, cols: np.ndarray, lo: int, width: int) -> None:
         """Merge the edges (rows[i], cols[i]), all inside lo .. lo + width."""
+        t0 = time.perf_counter()
         a, b = self.label[rows], self.label[cols]
         keep = a != b
         if keep.any():
             self._merge(a[keep], b[keep], lo, width)
+        self.seconds += time.perf_counter() - t0
 
     def _merge(self, a, b, lo, width):
         """Join the components labelled a[i] and b[i] (labels inside lo .. lo + width)."""
