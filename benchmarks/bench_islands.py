@@ -43,7 +43,7 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 out = dict(seconds=secs, peak_above_input=max(0, peak - rss0), mean_kstar_norm=float(res.k_norm.mean()),
            pairs=int((res.k - 1).sum()))
 if islands:
-    out.update(islands=int(res.concepts["islands"].sum()),
+    out.update(islands=int(res.concepts["islands"].sum()), merge_seconds=res.timings["islands"],
                singleton_share=float(res.concepts["singleton_share"].mean()))
 print(json.dumps(out))
 """
@@ -98,7 +98,9 @@ def main(argv=None):
         print(
             f"{name}  n={c * per:,} d={d}, {c:,} concepts x {per:,}, separation {args.separation}: "
             f"exact {without['seconds']:.2f} s, with islands {with_['seconds']:.2f} s -> "
-            f"{ratio:.2f}x (goal <= {goal}x); runs without/with: {all_runs}\n"
+            f"{ratio:.2f}x (goal <= {goal}x); runs without/with: {all_runs}; merging inside "
+            f"the fastest run with islands: {with_['merge_seconds']:.2f} s "
+            f"({with_['merge_seconds'] / with_['seconds']:.1%})\n"
             f"   mean k*/n_c {with_['mean_kstar_norm']:.3f}, {with_['pairs']:,} same-concept "
             f"pairs counted, {with_['islands']:,} islands, mean singleton share "
             f"{with_['singleton_share']:.2f}; peak memory above input "

@@ -68,6 +68,15 @@ def test_islands_with_duplicates_and_a_huge_concept_cut_over_blocks(small_blocks
     assert res.concepts.loc["one", "singleton_share"] == 1.0
 
 
+def test_accelerator_path_of_the_merge_equals_the_host_path(digits, small_blocks, monkeypatch):
+    """The device branch (torch ops, only pairs copied) run on CPU tensors."""
+    import kstar_widgets.engines._components as comp
+
+    monkeypatch.setattr(comp, "HOST_NUMPY", False)
+    x, y = digits
+    assert_islands_match(x[::2], y[::2])
+
+
 def blob_space(n_blobs, crowded, *, dim=64, per_blob=12, crowd=30, seed=0):
     """A concept "target" made of n_blobs tight blobs in `dim`-D. crowded: each blob sits
     inside a cloud of "other" samples (a foreign sample comes before the next blob);
