@@ -98,7 +98,7 @@ def space_summary(table: pd.DataFrame, k, k_norm, censored, threshold, name=None
         "n_samples": len(k),
         "n_concepts": len(table),
         "mean_skewness": float(finite.mean()) if finite.size else np.nan,
-        "median_skewness": float(np.median(defined)) if defined.size else np.nan,
+        "median_skewness": _median(defined),
         **{f"share_{p.lower()}": float(shares.get(p, 0.0)) for p in (*PATTERNS, UNDEFINED)},
         "mean_kstar_norm": float(np.mean(k_norm)),
         "kstar1_share": float(np.mean(k == 1)),
@@ -106,3 +106,11 @@ def space_summary(table: pd.DataFrame, k, k_norm, censored, threshold, name=None
         "threshold": float(threshold),
     }
     return pd.Series(values, name=name, dtype=object)
+
+
+def _median(values: np.ndarray) -> float:
+    """Median that may hold +-inf; NaN when empty or when the middle pair is -inf and +inf."""
+    if not values.size:
+        return float("nan")
+    with np.errstate(invalid="ignore"):  # (-inf + inf) / 2: no defined middle
+        return float(np.median(values))
