@@ -41,6 +41,9 @@ def test_dask_approx_agrees_with_local_approx_and_exact(client, tmp_path):
         found = res.intruder >= 0
         assert np.mean(res.intruder_distance[found] == exact.intruder_distance[found]) >= 0.97
         assert not res.censored.any()
+        # islands from the merged lists: approximate, and (lists permitting) never fewer than exact
+        assert res.info["islands_approximate"] and res.island is not None
+        assert np.mean(res.concepts["islands"] >= exact.concepts["islands"]) >= 0.9
 
 
 def test_dask_approx_censors_rows_with_no_foreign_neighbour(client):

@@ -21,7 +21,7 @@ from ..._progress import progress_bar
 from .._base import Engine, EngineResult, Problem
 from .._cost import graph_seconds
 from .._graph import drop_self
-from ..approx import read_kstar
+from ..approx import list_islands, read_kstar
 from ._tasks import _array
 from ._validate import source_arg
 
@@ -138,7 +138,12 @@ class DaskApproxEngine(Engine):
         t_graph = time.perf_counter() - t0
         t1 = time.perf_counter()
         idx, dist = drop_self(idx, dist, kk)
-        k, censored, intruder, d_foreign, verified = read_kstar(problem, idx, dist, self.verify)
+        k, censored, intruder, d_foreign, verified, joined = read_kstar(
+            problem, idx, dist, self.verify
+        )
+        island = None
+        if problem.islands:  # the merged lists give the same approximate islands as in process
+            island = list_islands(problem, idx, dist, d_foreign, verified, joined)
         return EngineResult(
             k=k,
             censored=censored,
@@ -152,7 +157,9 @@ class DaskApproxEngine(Engine):
                 "backend": "dask",
                 "dask_shards": len(shards),
                 "dask_tasks": len(built) * (1 + len(chunks)) + len(chunks),
+                **({"islands_approximate": True} if island is not None else {}),
             },
+            island=island,
         )
 
 
