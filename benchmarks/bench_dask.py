@@ -33,7 +33,7 @@ x = np.load(sys.argv[1]); y = np.load(sys.argv[2])
 kw.kstar(x[:300], y[:300], method="exact", progress=False)  # warm-up
 rss0 = psutil.Process().memory_info().rss
 t = time.perf_counter()
-res = kw.kstar(x, y, method="exact", progress=False)
+res = kw.kstar(x, y, method="exact", progress=False, islands=sys.argv[4] == "1")
 secs = time.perf_counter() - t
 np.save(sys.argv[3], np.stack([res.k, res.intruder]))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -51,7 +51,7 @@ def make_data(n, d, c, folder):
     return os.path.join(folder, "x.npy"), y
 
 
-def run_local(folder):
+def run_local(folder, islands):
     out = os.path.join(folder, "local.npy")
     p = subprocess.run(
         [
@@ -61,6 +61,7 @@ def run_local(folder):
             os.path.join(folder, "x.npy"),
             os.path.join(folder, "y.npy"),
             out,
+            "1" if islands else "0",
         ],
         capture_output=True,
         text=True,
@@ -85,7 +86,7 @@ def overhead_per_task(client, count=2000):
     return (time.perf_counter() - t) / count
 
 
-def run_dask(x_path, y):
+def run_dask(x_path, y, islands):
     import distributed
 
     import kstar_widgets as kw
@@ -111,7 +112,15 @@ def run_dask(x_path, y):
         rss0 = client.run(lambda: __import__("psutil").Process().memory_info().rss)
         with distributed.get_task_stream(client) as stream:
             t = time.perf_counter()
-            res = kw.kstar(x_path, y, method="exact", backend="dask", client=client, progress=False)
+            res = kw.kstar(
+                x_path,
+                y,
+                method="exact",
+                backend="dask",
+                client=client,
+                progress=False,
+                islands=islands,
+            )
             secs = time.perf_counter() - t
         peaks = client.run(peak_rss)
         kinds = {}
@@ -143,17 +152,22 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--d", type=int, default=512)
     ap.add_argument("--concepts", type=int, default=100)
+    ap.add_argument(
+        "--no-islands",
+        action="store_true",
+        help="time k* alone in both runs (islands=False)",
+    )
     args = ap.parse_args(argv)
     print(f"{time.strftime('%Y-%m-%d %H:%M')}, uptime: {os.popen('uptime').read().strip()}")
     with tempfile.TemporaryDirectory() as folder:
         x_path, y = make_data(args.n, args.d, args.concepts, folder)
-        local = run_local(folder)
+        local = run_local(folder, not args.no_islands)
         print(
             f"in-process exact ({local['threads']} threads): {local['seconds']:.1f} s, "
             f"peak {local['peak_above_start'] / 2**30:.2f} GiB above start",
             flush=True,
         )
-        dk = run_dask(x_path, y)
+        dk = run_dask(x_path, y, not args.no_islands)
     same = np.array_equal(local["k_intruder"], dk["k_intruder"])
     ratio = dk["seconds"] / local["seconds"]
     worst = max(dk["peak_rss"].values()) / 2**30
