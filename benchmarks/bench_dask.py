@@ -86,21 +86,25 @@ def overhead_per_task(client, count=2000):
     return (time.perf_counter() - t) / count
 
 
+def local_cluster(memory_limit):
+    """2 single-threaded worker processes, as this 2-core machine allows."""
+    import distributed
+
+    return distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        memory_limit=memory_limit,
+        dashboard_address=None,
+    )
+
+
 def run_dask(x_path, y, islands):
     import distributed
 
     import kstar_widgets as kw
 
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            memory_limit="4GiB",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with local_cluster("4GiB") as cluster, distributed.Client(cluster) as client:
         kw.kstar(
             np.load(x_path, mmap_mode="r")[:300],
             y[:300],

@@ -6,15 +6,10 @@ import numpy as np
 import pandas as pd
 
 from ._bootstrap import Replicates, pattern_codes, percentile_interval
+from ._figures import FIGURES as _FIGURES
 from ._stats import PATTERNS
 
-FIGURES = (
-    "mean_skewness",
-    "share_fractured",
-    "share_overlapped",
-    "share_clustered",
-    "mean_kstar_norm",
-)
+FIGURES = tuple(_FIGURES)  # the whole-space figures that get intervals
 
 
 def space_replicates(skew, mean_k, weights, sizes, threshold) -> dict[str, np.ndarray]:

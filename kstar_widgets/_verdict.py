@@ -4,36 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ._intervals import FIGURES
-
-# figure -> (what it is called, b's verb when larger, when smaller, decimals)
-_WORDS = {
-    "mean_skewness": ("mean Γ", "has a higher mean Γ than", "has a lower mean Γ than", 2),
-    "share_fractured": (
-        "share Fractured",
-        "fractures more concepts than",
-        "fractures fewer concepts than",
-        2,
-    ),
-    "share_overlapped": (
-        "share Overlapped",
-        "overlaps more concepts than",
-        "overlaps fewer concepts than",
-        2,
-    ),
-    "share_clustered": (
-        "share Clustered",
-        "clusters more concepts than",
-        "clusters fewer concepts than",
-        2,
-    ),
-    "mean_kstar_norm": (
-        "mean normalised k*",
-        "has a higher mean normalised k* than",
-        "has a lower mean normalised k* than",
-        3,
-    ),
-}
+from ._figures import FIGURES
 
 
 def _num(x: float, decimals: int) -> str:
@@ -50,7 +21,7 @@ def verdict(cmp, figure: str) -> str:
     """b against a on one figure: direction only when the interval excludes 0."""
     if figure not in FIGURES:
         raise ValueError(f"figure must be one of {', '.join(FIGURES)}; got {figure!r}.")
-    label, more, fewer, dec = _WORDS[figure]
+    label, _, more, fewer, dec = FIGURES[figure]
     na, nb = cmp.names
     row = cmp.differences.loc[figure]
     diff, lo, hi = float(row["diff"]), float(row["ci_low"]), float(row["ci_high"])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 
+from ._figures import FIGURES as _FIGURES
 from ._stats import PATTERN_COLORS
 
 __all__ = [
@@ -33,14 +34,8 @@ __all__ = [
     "with_interval",
 ]
 
-# whole-space figures: label and number format
-FIGURES = {
-    "mean_skewness": ("mean Γ", "+.2f"),
-    "share_fractured": ("share Fractured", ".0%"),
-    "share_overlapped": ("share Overlapped", ".0%"),
-    "share_clustered": ("share Clustered", ".0%"),
-    "mean_kstar_norm": ("mean normalised k*", ".2f"),
-}
+# whole-space figures: key -> (label, format, ...), named once in _figures.py
+FIGURES = _FIGURES
 
 
 def _number(value, fmt: str) -> str:
@@ -86,7 +81,7 @@ def figure(result, key: str, *, label: bool = True) -> str:
     """A whole-space figure with its interval: ``"share Fractured 30% [10%, 50%]"``."""
     if key not in FIGURES:
         raise ValueError(f"key={key!r}; use one of {sorted(FIGURES)}.")
-    name, fmt = FIGURES[key]
+    name, fmt = FIGURES[key][:2]
     s = result.summary
     text = with_interval(s[key], s.get(f"{key}_ci_low"), s.get(f"{key}_ci_high"), fmt=fmt)
     return f"{name} {text}" if label else text
