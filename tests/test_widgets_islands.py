@@ -44,7 +44,7 @@ def _shown(part):
         out.append(
             (
                 members[at[i] : at[i + 1]],
-                Counter(dict(zip(b["concept"][mine].tolist(), counts.tolist()))),
+                Counter(dict(zip(b["concept"][mine].tolist(), counts.tolist(), strict=True))),
             )
         )
     return out
@@ -58,7 +58,7 @@ def test_concept_islands_match_the_result(digits, which):
     for code in range(len(res.concepts)):
         expected, shown = _expected(res, code), _shown(index.concept(code))
         assert len(shown) == len(expected) == res.concepts["islands"].iloc[code]
-        for (m_e, c_e), (m_s, c_s) in zip(expected, shown):
+        for (m_e, c_e), (m_s, c_s) in zip(expected, shown, strict=True):
             np.testing.assert_array_equal(m_s, m_e)  # same members, island 0 the largest
             assert c_s == c_e
         many += len(expected) > 1
@@ -69,7 +69,7 @@ def test_payload_figures_and_the_approximate_flag(digits):
     _, exact, approx, plain = digits
     w = kw.explore({"exact": exact, "approx": approx, "plain": plain})
     figs = [r["islands"] for r in w.payload["results"]]
-    for fig, res in zip(figs[:2], (exact, approx)):
+    for fig, res in zip(figs[:2], (exact, approx), strict=True):
         np.testing.assert_array_equal(from_buffer(fig["count"]), res.concepts["islands"])
         np.testing.assert_allclose(
             from_buffer(fig["largest"]), res.concepts["largest_island_share"], rtol=1e-6
@@ -99,7 +99,7 @@ def test_thumbnails_and_report_bank_hold_the_islands(digits, tmp_path):
     assert sorted(bank, key=int) == [str(c) for c in range(len(exact.concepts))]
     for c in (code, 0):
         want = concept_islands([IslandIndex(exact), IslandIndex(approx)], c)
-        for got, exp in zip(bank[str(c)]["results"], want["results"]):
+        for got, exp in zip(bank[str(c)]["results"], want["results"], strict=True):
             np.testing.assert_array_equal(from_buffer(got["members"]), from_buffer(exp["members"]))
     path = kw.report(exact, tmp_path / "r.html", selected_concept=exact.concepts.index[code])
     assert '"island_bank":{"0":' in open(path).read()

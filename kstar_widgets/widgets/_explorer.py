@@ -8,7 +8,6 @@ import numpy as np
 import traitlets
 
 from ._background import ApproxMixin
-from ._islands import concept_islands, island_indexes
 from ._inputs import (
     as_results,
     check_images,
@@ -17,6 +16,7 @@ from ._inputs import (
     default_partner,
     find_label,
 )
+from ._islands import concept_islands, island_indexes
 from ._loader import BokehJSSource, shared_bokehjs
 from ._payload import explorer_payload, lowest_kstar
 from ._thumbs import thumbnail_ids, thumbnails
