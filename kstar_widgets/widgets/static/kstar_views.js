@@ -447,7 +447,7 @@ function islandsView(ctx, code, isl, picked, thumbs, pick) {
   }
   out.push(h("table", { class: "kstar-table kstar-islands-table" },
     h("thead", {}, h("tr", {}, h("th", {}, "island"), h("th", {}, "size"), h("th", {}, "share"), h("th", { class: "kstar-l" }, "samples"),
-      h("th", { class: "kstar-l" }, "between: intruders' concepts"))),
+      h("th", { class: "kstar-l" }, "between", h("br"), "(intruders' concepts)"))),
     h("tbody", {}, ...rows)));
   const hidden = mine.sizes.length - rows.length;
   if (hidden > 0) {
