@@ -74,9 +74,6 @@ def test_payload_figures_and_the_approximate_flag(digits):
         np.testing.assert_allclose(
             from_buffer(fig["largest"]), res.concepts["largest_island_share"], rtol=1e-6
         )
-        np.testing.assert_allclose(
-            from_buffer(fig["singles"]), res.concepts["singleton_share"], rtol=1e-6
-        )
     assert figs[0]["approximate"] is False and figs[1]["approximate"] is True
     assert figs[2] is None  # islands=False: the page says they were not computed
     assert w.islands == {"code": -1, "results": []}

@@ -1,7 +1,7 @@
 """What the islands section receives: one concept's islands in every result (numpy, no UI).
 
-The overview payload carries only per-concept island figures (count, largest and
-singleton shares); the members of a concept's islands travel when that concept is
+The overview payload carries only per-concept island figures (count, largest
+island's share); the members of a concept's islands travel when that concept is
 selected (``concept_islands``), so the page's first payload does not grow with the
 number of samples. The saved report has no kernel to ask, so it embeds every
 concept's (``island_bank``). The page decides what to show (rows, top intruding

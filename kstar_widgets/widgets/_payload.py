@@ -122,14 +122,13 @@ def matrix_cells(result, shown: np.ndarray) -> dict:
 
 
 def island_figures(result) -> dict | None:
-    """Per-concept island count, largest and singleton shares; None without islands."""
+    """Per-concept island count and largest island's share; None without islands."""
     if result.island is None:
         return None
     c = result.concepts
     return {
         "count": to_buffer(c["islands"], np.int32),
         "largest": to_buffer(c["largest_island_share"], np.float32),
-        "singles": to_buffer(c["singleton_share"], np.float32),
         "approximate": bool(result.info.get("islands_approximate", False)),
     }
 
@@ -185,7 +184,8 @@ def explorer_payload(
         colours, from ``kstar_widgets.PATTERN_COLORS``), ``n_bins``, ``n_low``,
         ``rows`` (overview rows in view), ``max_matrix``, ``results`` (one dict per result: Γ, histograms of shape
         (n_concepts, n_bins), lowest-k* rows of shape (n_concepts, n_low), matrix
-        cells, summary, ``islands``: per-concept island figures or None) and ``rank_corr`` (n_results x n_results).
+        cells, summary, ``islands``: per-concept island count and largest share, or
+        None) and ``rank_corr`` (n_results x n_results).
 
     Examples
     --------

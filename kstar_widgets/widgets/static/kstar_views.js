@@ -5,7 +5,8 @@
 // a model with get / set / on("change:x") / off / save_changes / send. Python only
 // measures (payload: per-concept summaries as binary buffers) and keeps
 // concept_index, selected_samples, selected_cell, threshold, driver and
-// compare_with in sync (and sends the selected concept's thumbnails and islands); what the page shows is decided here and nowhere else.
+// compare_with in sync (and sends the selected concept's thumbnails and islands);
+// what the page shows is decided here and nowhere else.
 
 // ---------------------------------------------------------------- rules
 /** Index into payload.patterns: 0 Fractured (Γ > t), 2 Clustered (Γ < -t), 1 Overlapped, 3 Undefined. */
@@ -91,7 +92,7 @@ function decode(payload) {
     const opt = (k) => (r[k] ? arr(r[k]) : null);
     const low = Object.fromEntries(Object.entries(r.low).map(([k, v]) => [k, arr(v)]));
     const m = Object.fromEntries(Object.entries(r.matrix).map(([k, v]) => [k, arr(v)]));
-    const isl = r.islands && { count: arr(r.islands.count), largest: arr(r.islands.largest), singles: arr(r.islands.singles), approximate: r.islands.approximate };
+    const isl = r.islands && { count: arr(r.islands.count), largest: arr(r.islands.largest), approximate: r.islands.approximate };
     return { ...r, skew: arr(r.skewness), censoredShare: arr(r.censored), hist: arr(r.hist), low, L, matrix: m,
              ciLow: opt("ci_low"), ciHigh: opt("ci_high"), confidence: opt("confidence"), islandFig: isl };
   });
