@@ -13,18 +13,24 @@ import numpy as np
 import kstar_widgets as kw
 
 
-def synthetic_result(n=50_000, n_concepts=1_000, seed=0):
-    """A KStarResult with varied per-concept k* shapes, built without computing k*."""
+def synthetic_result(n=50_000, n_concepts=1_000, seed=0, islands=True):
+    """A KStarResult with varied per-concept k* shapes, built without computing k*.
+
+    With ``islands``, a tenth of the samples are singleton islands and the rest of
+    each concept one island (about 6,000 islands).
+    """
     rng = np.random.default_rng(seed)
     codes = np.sort(rng.integers(0, n_concepts, n))
     sizes = np.bincount(codes, minlength=n_concepts)
     shape = rng.uniform(0.3, 3.0, n_concepts)[codes]
     k = np.clip((rng.beta(shape, 1.5) * sizes[codes]).astype(np.int64), 1, sizes[codes])
     names = np.array([f"concept {i}" for i in range(n_concepts)])
+    island = np.where(rng.random(n) < 0.1, np.arange(n) + 1, 0) if islands else None
     return kw.KStarResult.build(
         k=k, censored=np.zeros(n, bool), labels=names[codes], codes=codes,
         concept_labels=names, threshold=0.5, name="exact", intruder=rng.integers(0, n, n),
         intruder_distance=rng.random(n), method="exact", metric="euclidean", reason="synthetic",
+        island=island,
     )  # fmt: skip
 
 
@@ -58,6 +64,7 @@ def main():
     t = time.perf_counter()
     w.selected_concept = "concept 17"
     select = time.perf_counter() - t
+    islands = payload_bytes(w.islands)
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         path = kw.report(res, Path(tmp) / "big.html")
@@ -66,7 +73,8 @@ def main():
     print(
         f"50,000 samples, 1,000 concepts: explore() {built:.2f} s, payload "
         f"{payload / 1e6:.2f} MB (BokehJS apart, sent once per page), selecting from Python "
-        f"{select * 1e3:.0f} ms; report {written:.2f} s, {size / 1e6:.2f} MB"
+        f"{select * 1e3:.0f} ms (its islands: {islands / 1e3:.1f} kB); report {written:.2f} s, "
+        f"{size / 1e6:.2f} MB"
     )
 
 

@@ -1,11 +1,13 @@
 """Screenshots of the views into docs/img/: the saved report, and the explorer in JupyterLab.
 
     .venv/bin/python benchmarks/screenshots.py [--out docs/img] [--no-approx] [--no-lab]
+                                               [--islands-only]
 
 Digits (sklearn, offline): exact k* on raw pixels, approximate k* (pynndescent,
 ~60 s of numba compilation on first use), and exact k* in an 8-dimensional PCA
 space as a second "model". Writes report.png and one picture per view from the
-report, then lab_1280x800.png (file browser open) and lab_1920x1080.png from a live
+report, explorer-islands.png (the islands section of the concept with the most
+islands, one island selected, at 1280x800), then lab_1280x800.png (file browser open) and lab_1920x1080.png from a live
 JupyterLab, and prints any panel whose right edge passes its output area (a cut
 view). Needs /usr/bin/chromium and python playwright.
 """
@@ -79,6 +81,30 @@ def shoot_report(browser, out: Path, page_path: Path):
         if page.locator(selector).count():
             page.locator(selector).screenshot(path=str(out / f"{file}.png"))
             print(out / f"{file}.png")
+    page.close()
+
+
+def shoot_islands(browser, out: Path, page_path: Path, result: str):
+    """The detail panel's islands section at 1280x800: the concept with most islands, row 1 picked."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+    page.goto(page_path.as_uri())
+    page.wait_for_selector(".kstar-root[data-ready]", timeout=60_000)
+    page.evaluate(f"() => kstarModel.set('driver', {json.dumps(result)})")
+    page.evaluate(
+        """() => { const r = kstarModel.get('payload').results.find((r) => r.name === kstarModel.get('driver'));
+                   const b = r.islands.count.buffer.$buffer, n = Uint8Array.from(atob(b), (c) => c.charCodeAt(0));
+                   const count = new Int32Array(n.buffer); let best = 0;
+                   count.forEach((c, i) => { if (c > count[best]) best = i; });
+                   kstarModel.set('concept_index', best); }"""
+    )
+    page.locator(".kstar-islands-table tbody tr").nth(1).click()
+    page.evaluate(
+        "() => document.querySelector('.kstar-islands').scrollIntoView({block: 'center'})"
+    )
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(out / "explorer-islands.png"))
+    print(out / "explorer-islands.png", "cut:", page.evaluate(CUT_JS))
     page.close()
 
 
@@ -177,6 +203,9 @@ def main(argv=None):
     parser.add_argument("--out", default="docs/img")
     parser.add_argument("--no-approx", action="store_true", help="skip the approximate result")
     parser.add_argument("--no-lab", action="store_true", help="only the report's pictures")
+    parser.add_argument(
+        "--islands-only", action="store_true", help="only explorer-islands.png (implies --no-lab)"
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -190,8 +219,10 @@ def main(argv=None):
     )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        shoot_report(browser, out, page_path)
-        if not args.no_lab:
+        if not args.islands_only:
+            shoot_report(browser, out, page_path)
+        shoot_islands(browser, out, page_path, "pca8")
+        if not (args.no_lab or args.islands_only):
             shoot_lab(browser, out, not args.no_approx)
         browser.close()
 

@@ -302,3 +302,73 @@ def run_selections(page, expect, set_from_python, after_matrix=None):
     set_from_python("w.selected_concept = 3")  # an int whose str() is the label '3'; 6 rows
     step(expect.names.index("3"), "set from Python")
     return seen
+
+
+# the islands section of the last explorer: title, rows (cell texts), picked rows, texts
+ISLANDS_JS = (
+    """() => {
+  """
+    + LAST_ROOT
+    + """
+  const box = lastRoot()?.querySelector('.kstar-islands');
+  if (!box || box.hidden) return null;
+  const rows = [...box.querySelectorAll('.kstar-islands-table tbody tr')];
+  return {
+    title: box.querySelector('.kstar-islands-title')?.innerText ?? null,
+    text: box.innerText,
+    rows: rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())),
+    picked: rows.filter((tr) => tr.classList.contains('kstar-picked')).map((tr) => tr.dataset.island),
+  };
+}"""
+)
+
+
+def island_members(res, code):
+    """Members of each island of concept ``code`` (island 0 first), from the result itself."""
+    here = res.codes == code
+    return [np.flatnonzero(here & (res.island == i)) for i in range(res.island[here].max() + 1)]
+
+
+def expected_islands(res, result_name, name, code):
+    """The islands title and the first cells (id, size) of each listed row, for ``res``."""
+    members = island_members(res, code)
+    largest = max(len(m) for m in members) / int((res.codes == code).sum())
+    title = (
+        f"Islands of {name} in {result_name}: {len(members)} "
+        f"(largest holds {int(np.floor(100 * largest + 0.5))}% of the samples)"
+    )
+    return title, [[str(i), str(len(m))] for i, m in enumerate(members[:12])]
+
+
+def between_text(res, names, members):
+    """The 'between' cell: the top three concepts of the members' intruders, with counts."""
+    intr = res.intruder[members]
+    codes = res.codes[intr[intr >= 0]]
+    counts = np.bincount(codes, minlength=len(names))
+    top = sorted((c for c in range(len(names)) if counts[c]), key=lambda c: (-counts[c], c))[:3]
+    return ", ".join(f"{names[c]} ×{counts[c]}" for c in top) or "none (censored)"
+
+
+def expect_islands(page, res, result_name, names, code, what):
+    """Wait until the islands section shows concept ``code`` of ``res``: title, rows, between."""
+    title, rows = expected_islands(res, result_name, names[code], code)
+    members = island_members(res, code)
+    between = [between_text(res, names, m) for m in members[:12]]
+
+    def ok():
+        shown = page.evaluate(ISLANDS_JS)
+        return (
+            shown is not None
+            and shown["title"] == title
+            and [r[:2] for r in shown["rows"]] == rows
+            and [r[4] for r in shown["rows"]] == between
+        )
+
+    try:
+        wait_for(ok, 20, what)
+    except AssertionError:
+        raise AssertionError(
+            f"after {what}: expected {title!r} rows {rows} between {between}; "
+            f"the page shows {page.evaluate(ISLANDS_JS)}"
+        ) from None
+    return page.evaluate(ISLANDS_JS)

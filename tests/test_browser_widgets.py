@@ -13,15 +13,19 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from browser_helpers import (
     ARGS,
     CHROMIUM,
+    ISLANDS_JS,
     SETUP,
     SHOWN_JS,
     WATCH,
     Expect,
+    expect_islands,
     free_port,
+    island_members,
     jupyter_cmd,
     new_page,
     require_browser,
@@ -315,4 +319,91 @@ def test_report_views_follow_the_driver_and_show_intervals(browser, tmp_path):
                    return Array.from(r.data_source.data.count).reduce((a, b) => a + b, 0); }"""
     )
     assert shown == int(np.sum(m))
+    assert not errors, errors
+
+
+def _island_samples(root, members):
+    path = root / "samples.txt"
+    wait_for(
+        lambda: path.exists() and path.read_text() == repr(members.tolist()),
+        20,
+        f"selected_samples in the kernel to hold the island's {len(members)} samples",
+    )
+
+
+def test_lab_islands_select_both_ways_and_follow_the_driver(browser, lab, expect):
+    """Islands of a fractured concept: rendered sizes and intruding concepts, row click ->
+    selected_samples in the kernel, selected_samples from Python -> highlighted row, driver."""
+    port, root = lab
+    page, errors = new_page(browser)
+    _open_and_run(page, f"http://127.0.0.1:{port}{URLS['lab']}", root)
+    res, noisy, names = expect.res, expect.noisy, expect.names
+    code = names.index("9")  # 4 islands in exact, 24 in noisy
+    assert len(island_members(res, code)) > 2 and len(island_members(noisy, code)) > 12
+    box = page.locator(".kstar-root .kstar-find").last
+    box.fill("9")
+    box.press("Enter")
+    shown = expect_islands(page, res, "exact", names, code, "selecting a fractured concept")
+    assert shown["picked"] == []
+    members = island_members(res, code)
+    page.locator(".kstar-islands-table tbody tr[data-island='1']").click()
+    _island_samples(root, members[1])
+    wait_for(lambda: page.evaluate(ISLANDS_JS)["picked"] == ["1"], 20, "row 1 highlighted")
+    # set from Python: another island's members (any order) -> its row, and only it
+    (root / "cmd.py").write_text(f"w.selected_samples = {members[2][::-1].tolist()}")
+    wait_for(lambda: page.evaluate(ISLANDS_JS)["picked"] == ["2"], 20, "row 2 highlighted")
+    both = np.r_[members[1], members[2]].tolist()  # two islands' samples: no single island
+    (root / "cmd.py").write_text(f"w.selected_samples = {both}")
+    wait_for(lambda: page.evaluate(ISLANDS_JS)["picked"] == [], 20, "no row highlighted")
+    # the driver: the section shows the other result's islands, the selection stays
+    page.locator(".kstar-drivers button", has_text="noisy").last.click()
+    shown = expect_islands(page, noisy, "noisy", names, code, "switching the driver")
+    hidden = island_members(noisy, code)[12:]
+    singles = sum(len(m) == 1 for m in hidden)
+    assert f"… and {len(hidden)} more islands ({singles} singletons)" in shown["text"]
+    assert (root / "samples.txt").read_text() == repr(both)  # no echo overwrote it
+    page.locator(".kstar-drivers button", has_text="exact").last.click()
+    one = next(c for c in range(len(names)) if len(island_members(res, c)) == 1)
+    box.fill(names[one])
+    box.press("Enter")
+    shown = expect_islands(page, res, "exact", names, one, "a concept of one island")
+    assert "One island: every sample reaches every other before a foreign sample" in shown["text"]
+    assert not errors, errors
+
+
+def test_report_islands_select_both_ways_and_follow_the_driver(browser, expect, tmp_path):
+    import dataclasses
+
+    import kstar_widgets as kw
+
+    scope = results()
+    res, noisy, names = expect.res, expect.noisy, expect.names
+    approx = dataclasses.replace(noisy, info={**noisy.info, "islands_approximate": True})
+    plain = dataclasses.replace(res, island=None)
+    path = kw.report(
+        {"exact": res, "noisy": approx, "plain": plain},
+        tmp_path / "islands.html",
+        images=scope["images"],
+    )
+    page, errors = new_page(browser)
+    page.goto(Path(path).as_uri())
+    page.wait_for_selector(".kstar-root[data-ready]", timeout=60_000)
+    code = names.index("9")
+    page.evaluate(f"() => kstarModel.set('concept_index', {code})")
+    shown = expect_islands(page, res, "exact", names, code, "selecting a fractured concept")
+    assert "approximate" not in shown["text"]
+    rows = page.locator(".kstar-islands-table tbody tr")
+    assert rows.first.locator("canvas").count() == 3  # a few thumbnails of the island
+    members = island_members(res, code)
+    rows.nth(1).click()
+    assert page.evaluate("() => kstarModel.get('selected_samples')") == members[1].tolist()
+    assert page.evaluate(ISLANDS_JS)["picked"] == ["1"]
+    page.evaluate(f"() => kstarModel.set('selected_samples', {members[3].tolist()})")
+    assert page.evaluate(ISLANDS_JS)["picked"] == ["3"]
+    page.locator(".kstar-drivers button", has_text="noisy").click()
+    shown = expect_islands(page, noisy, "noisy", names, code, "switching the driver")
+    assert "approximate: an upper bound on the count" in shown["text"]
+    page.locator(".kstar-drivers button", has_text="plain").click()
+    text = page.inner_text(".kstar-islands")
+    assert "Islands not computed (kstar(..., islands=True))" in text, text
     assert not errors, errors

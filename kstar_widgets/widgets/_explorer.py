@@ -16,6 +16,7 @@ from ._inputs import (
     default_partner,
     find_label,
 )
+from ._islands import concept_islands, island_indexes
 from ._loader import BokehJSSource, shared_bokehjs
 from ._payload import explorer_payload, lowest_kstar
 from ._thumbs import thumbnail_ids, thumbnails
@@ -36,6 +37,10 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
     ).tag(sync=True)
     thumbs = traitlets.Dict(
         help="Thumbnails of the selected concept's listed samples and intruders (ids, uint8 RGB)."
+    ).tag(sync=True)
+    islands = traitlets.Dict(
+        help="The selected concept's islands in every result (sizes, members, intruding "
+        "concepts), sent when a concept is selected; made by concept_islands()."
     ).tag(sync=True)
     bokehjs = traitlets.Instance(
         BokehJSSource,
@@ -102,7 +107,9 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
         """Summaries of the current results; keeps driver and comparison where they still exist."""
         names = list(self.results)
         self._lows = [lowest_kstar(r, self._options["n_low"]) for r in self.results.values()]
+        self._islands = island_indexes(self.results)
         self.payload = explorer_payload(self.results, **self._options)
+        self._send_concept(self.concept_index)
         if self.driver not in names:
             self.driver = names[0]
         if self.compare_with not in names or self.compare_with == self.driver:
@@ -129,7 +136,7 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
         code = -1 if change["new"] is None else self._labels.index(change["new"])
         if self.concept_index != code:
             self.concept_index = code
-        self._send_thumbs(code)
+        self._send_concept(code)
 
     @traitlets.observe("concept_index")
     def _on_index(self, change):
@@ -168,9 +175,11 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
         hit = (res.codes == row) & known & (res.codes[np.where(known, res.intruder, 0)] == col)
         self.selected_samples = np.flatnonzero(hit).tolist()
 
-    def _send_thumbs(self, code):
-        ids = [] if code < 0 else thumbnail_ids(self._lows, [code])
+    def _send_concept(self, code):
+        """The selected concept's thumbnails and islands (sent per concept, not up front)."""
+        ids = [] if code < 0 else thumbnail_ids(self._lows, [code], self._islands)
         self.thumbs = thumbnails(self._images, ids)
+        self.islands = concept_islands(self._islands, code)
 
     def _on_message(self, _widget, content, _buffers):
         action = content.get("action") if isinstance(content, dict) else None

@@ -121,6 +121,18 @@ def matrix_cells(result, shown: np.ndarray) -> dict:
     }
 
 
+def island_figures(result) -> dict | None:
+    """Per-concept island count and largest island's share; None without islands."""
+    if result.island is None:
+        return None
+    c = result.concepts
+    return {
+        "count": to_buffer(c["islands"], np.int32),
+        "largest": to_buffer(c["largest_island_share"], np.float32),
+        "approximate": bool(result.info.get("islands_approximate", False)),
+    }
+
+
 def result_payload(result, name: str, *, n_bins: int, n_low: int, max_matrix: int) -> dict:
     """One result as the views need it: Γ (and its interval when known), histograms, rows."""
     c = result.concepts
@@ -137,6 +149,7 @@ def result_payload(result, name: str, *, n_bins: int, n_low: int, max_matrix: in
         "low": {k: to_buffer(v, v.dtype) for k, v in lowest_kstar(result, n_low).items()},
         "matrix": matrix_cells(result, matrix_concepts(result, max_matrix)),
         "summary": {str(k): plain(v) for k, v in result.summary.items()},
+        "islands": island_figures(result),
     }
     for column, key in CONCEPT_EXTRAS.items():
         if column in c:
@@ -171,7 +184,8 @@ def explorer_payload(
         colours, from ``kstar_widgets.PATTERN_COLORS``), ``n_bins``, ``n_low``,
         ``rows`` (overview rows in view), ``max_matrix``, ``results`` (one dict per result: Γ, histograms of shape
         (n_concepts, n_bins), lowest-k* rows of shape (n_concepts, n_low), matrix
-        cells, summary) and ``rank_corr`` (n_results x n_results).
+        cells, summary, ``islands``: per-concept island count and largest share, or
+        None) and ``rank_corr`` (n_results x n_results).
 
     Examples
     --------

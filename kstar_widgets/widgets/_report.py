@@ -16,6 +16,7 @@ from ._inputs import (
     default_partner,
     find_label,
 )
+from ._islands import island_bank, island_indexes
 from ._payload import explorer_payload, lowest_kstar, rank_by_skewness
 from ._thumbs import thumbnail_ids, thumbnails
 from ._views import bokehjs_version, report_page
@@ -28,7 +29,8 @@ INTRO = (
     "first, the concept is split into pieces), <b>Clustered</b> (Γ &lt; −t: one compact "
     "group) or <b>Overlapped</b> (in between: it shares its region with other concepts). "
     "Click a concept in any view to see its histogram, its lowest-k* samples and the "
-    "samples that intrude on them. Showing: {names}."
+    "samples that intrude on them, and its islands: the groups of its samples that "
+    "reach each other before any foreign sample. Showing: {names}."
 )
 
 
@@ -60,7 +62,7 @@ def report(
     path : str or os.PathLike
         Where to write; parent folders must exist. Overwrites.
     images : uint8 array of shape (n, h, w) or (n, h, w, 3), callable, or object with .images(), optional
-        Thumbnails of the lowest-k* samples and their intruders.
+        Thumbnails of the lowest-k* samples, their intruders and the islands' first members.
     title : str, default="k* explorer"
         The page's title and heading.
     threshold : float, optional
@@ -102,11 +104,15 @@ def report(
     driver = names[0] if driver is None else driver
     if driver not in names:
         raise ValueError(f"driver must be one of {names}, got {driver!r}.")
+    bank = island_bank(results)
+    code = _code_of(selected_concept, first)
     state = {
         "payload": explorer_payload(results, **options),
         "thumbs": _thumb_bank(results, images, first, options["n_low"], max_images),
+        "island_bank": bank,  # the page's host hands the selected concept's to the views
+        "islands": bank.get(str(code), {"code": -1, "results": []}),
         "bokehjs_version": bokehjs_version(),
-        "concept_index": _code_of(selected_concept, first),
+        "concept_index": code,
         "selected_samples": [],
         "selected_cell": [],
         "threshold": check_threshold(threshold, first.threshold),
@@ -123,13 +129,13 @@ def report(
 
 
 def _thumb_bank(results, images, first, n_low, max_images):
-    """Thumbnails of every concept's listed samples and intruders, most fractured first."""
+    """Thumbnails of every concept's listed samples, intruders and islands, most fractured first."""
     fn = check_images(images, first.n_samples)
     if fn is None:
         return thumbnails(None, [])
     order = np.argsort(rank_by_skewness(first.concepts["skewness"].to_numpy()), kind="stable")
     lows = [lowest_kstar(r, n_low) for r in results.values()]
-    return thumbnails(fn, thumbnail_ids(lows, order)[:max_images])
+    return thumbnails(fn, thumbnail_ids(lows, order, island_indexes(results))[:max_images])
 
 
 def _code_of(selected_concept, first) -> int:

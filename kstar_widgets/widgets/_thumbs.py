@@ -1,4 +1,4 @@
-"""Thumbnails of the lowest-k* samples and their intruders, as one uint8 buffer."""
+"""Thumbnails of the lowest-k* samples, their intruders and island members, as one uint8 buffer."""
 
 from __future__ import annotations
 
@@ -9,13 +9,19 @@ from ._payload import to_buffer
 THUMB_PX = 32
 
 
-def thumbnail_ids(lows: list, codes) -> list:
-    """Sample ids listed (as sample or intruder) for ``codes`` under any result, first seen first."""
+def thumbnail_ids(lows: list, codes, islands=()) -> list:
+    """Sample ids shown for ``codes`` under any result, first seen first.
+
+    The lowest-k* samples and their intruders (``lows``), then the first members of
+    each listed island (``islands``: IslandIndex or None per result).
+    """
     ids: list[int] = []
     seen: set[int] = set()
     for code in codes:
-        for low in lows:
-            for s in np.stack([low["sample"][code], low["intruder"][code]], axis=1).reshape(-1):
+        listed = [np.stack([low["sample"][code], low["intruder"][code]], axis=1) for low in lows]
+        listed += [x.thumbnail_ids(code) for x in islands if x is not None]
+        for part in listed:
+            for s in part.reshape(-1):
                 if s >= 0 and int(s) not in seen:
                     seen.add(int(s))
                     ids.append(int(s))

@@ -5,7 +5,8 @@
 // a model with get / set / on("change:x") / off / save_changes / send. Python only
 // measures (payload: per-concept summaries as binary buffers) and keeps
 // concept_index, selected_samples, selected_cell, threshold, driver and
-// compare_with in sync; what the page shows is decided here and nowhere else.
+// compare_with in sync (and sends the selected concept's thumbnails and islands);
+// what the page shows is decided here and nowhere else.
 
 // ---------------------------------------------------------------- rules
 /** Index into payload.patterns: 0 Fractured (Γ > t), 2 Clustered (Γ < -t), 1 Overlapped, 3 Undefined. */
@@ -91,10 +92,52 @@ function decode(payload) {
     const opt = (k) => (r[k] ? arr(r[k]) : null);
     const low = Object.fromEntries(Object.entries(r.low).map(([k, v]) => [k, arr(v)]));
     const m = Object.fromEntries(Object.entries(r.matrix).map(([k, v]) => [k, arr(v)]));
+    const isl = r.islands && { count: arr(r.islands.count), largest: arr(r.islands.largest), approximate: r.islands.approximate };
     return { ...r, skew: arr(r.skewness), censoredShare: arr(r.censored), hist: arr(r.hist), low, L, matrix: m,
-             ciLow: opt("ci_low"), ciHigh: opt("ci_high"), confidence: opt("confidence") };
+             ciLow: opt("ci_low"), ciHigh: opt("ci_high"), confidence: opt("confidence"), islandFig: isl };
   });
   return { ...payload, n: arr(payload.n), nc: payload.names.length, results };
+}
+
+/** One concept's islands per result ({code, results}), as sent when the concept is selected. */
+export function decodeIslands(p) {
+  if (!p || !Array.isArray(p.results)) return { code: -1, results: [] };
+  const results = p.results.map((x) => x && {
+    sizes: arr(x.sizes), members: arr(x.members),
+    between: { island: arr(x.between.island), concept: arr(x.between.concept), count: arr(x.between.count) },
+  });
+  return { code: p.code, results };
+}
+
+// ---------------------------------------------------------------- islands rules
+export const ISLAND_ROWS = 12;
+const BETWEEN_TOP = 3;
+
+/** The island whose members are exactly the samples in `picked` (a Set), or -1. */
+export function islandOf(isl, picked) {
+  if (!picked.size) return -1;
+  for (let i = 0, at = 0; i < isl.sizes.length; at += isl.sizes[i++]) {
+    if (isl.sizes[i] !== picked.size) continue;
+    let all = true;
+    for (let j = at; all && j < at + isl.sizes[i]; j++) all = picked.has(isl.members[j]);
+    if (all) return i;
+  }
+  return -1;
+}
+
+/** Per island, the concepts its members' intruders belong to: [[concept, count], ...], most first. */
+export function betweenOf(isl, top = BETWEEN_TOP) {
+  const out = Array.from(isl.sizes, () => []), b = isl.between;
+  for (let j = 0; j < b.island.length; j++) {
+    const list = out[b.island[j]];
+    if (list.length < top) list.push([b.concept[j], b.count[j]]);
+  }
+  return out;
+}
+
+/** A share as the islands table prints it: 62%, 0.6% (one decimal below 10%). */
+export function fmtShare(v) {
+  return v < 0.1 ? `${(100 * v).toFixed(1)}%` : `${Math.round(100 * v)}%`;
 }
 
 // ---------------------------------------------------------------- BokehJS
@@ -203,6 +246,10 @@ const CSS = `
 .kstar-detail tbody tr { cursor: pointer; }
 .kstar-detail tbody tr.kstar-picked { background: #fff3c4; }
 .kstar-thumb { display: inline-block; vertical-align: middle; margin-right: 4px; image-rendering: pixelated; border: 1px solid #ccc; }
+.kstar-islands-table tbody tr { cursor: pointer; }
+.kstar-islands-table tbody tr.kstar-picked { background: #fff3c4; }
+.kstar-islands-title { margin-top: 6px !important; }
+.kstar-islands-one { font-style: italic; }
 .kstar-changed { margin: 2px 0; padding-left: 18px; max-height: 150px; overflow-y: auto; }
 .kstar-drivers button.kstar-on { background: #1f4e79; color: white; border: 1px solid #1f4e79; }
 `;
@@ -377,6 +424,44 @@ function scatterPlot(B, ctx, axes) {
 }
 
 // ---------------------------------------------------------------- HTML views
+/** The islands section of concept `code` in the driving result: heading, texts, one row per island. */
+function islandsView(ctx, code, isl, picked, thumbs, pick) {
+  const res = ctx.res(), data = ctx.data, name = data.names[code], fig = res.islandFig;
+  const title = h("h4", { class: "kstar-islands-title" }, `Islands of ${name} in ${res.name}`);
+  if (!fig) return [title, h("div", { class: "kstar-note kstar-islands-none" }, "Islands not computed (kstar(..., islands=True))")];
+  const count = fig.count[code];
+  title.textContent += `: ${count} (largest holds ${pct(fig.largest[code])} of the samples)`;
+  const out = [title];
+  if (fig.approximate) out.push(h("div", { class: "kstar-note kstar-islands-approx" }, "approximate: an upper bound on the count (islands from the kNN lists)"));
+  if (count === 1) out.push(h("div", { class: "kstar-islands-one" }, "One island: every sample reaches every other before a foreign sample"));
+  const mine = isl.code === code ? isl.results[ctx.driverIndex()] : null;
+  if (!mine) return [...out, h("div", { class: "kstar-note" }, "loading the islands…")];
+  const between = betweenOf(mine), chosen = islandOf(mine, picked), n = data.n[code], rows = [];
+  for (let i = 0, at = 0; i < Math.min(ISLAND_ROWS, mine.sizes.length); at += mine.sizes[i++]) {
+    const size = mine.sizes[i], members = mine.members.subarray(at, at + size);
+    const tr = h("tr", { "data-island": i, class: i === chosen ? "kstar-picked" : "" },
+      h("td", {}, String(i)), h("td", {}, String(size)), h("td", {}, fmtShare(size / n)),
+      h("td", { class: "kstar-l" }, ...Array.from(members.subarray(0, 3), (s) => thumbCanvas(thumbs, s))),
+      h("td", { class: "kstar-l kstar-between" }, between[i].length ? between[i].map(([c, k]) => `${data.names[c]} ×${k}`).join(", ") : "none (censored)"));
+    tr.addEventListener("click", () => pick(i === chosen ? [] : Array.from(members)));
+    rows.push(tr);
+  }
+  out.push(h("table", { class: "kstar-table kstar-islands-table" },
+    h("thead", {}, h("tr", {}, h("th", {}, "island"), h("th", {}, "size"), h("th", {}, "share"), h("th", { class: "kstar-l" }, "samples"),
+      h("th", { class: "kstar-l" }, "between", h("br"), "(intruders' concepts)"))),
+    h("tbody", {}, ...rows)));
+  const hidden = mine.sizes.length - rows.length;
+  if (hidden > 0) {
+    let singles = 0;
+    for (let i = rows.length; i < mine.sizes.length; i++) singles += mine.sizes[i] === 1;
+    out.push(h("div", { class: "kstar-islands-more" }, `… and ${hidden} more islands (${singles} singletons)`));
+  }
+  out.push(h("div", { class: "kstar-note" }, "islands: groups of the concept's samples that reach each other before any foreign sample. " +
+    "Click a row to select its samples; between: the concepts of its members' intruders (first neighbour from another concept), most frequent first"));
+  return out;
+}
+
+
 function summaryTable(ctx) {
   const t = ctx.t(), rs = ctx.data.results;
   const keys = Object.keys(rs[0].summary).filter((k) => SUMMARY_NAMES[k] && !(k === "censored_share" && rs.every((r) => r.method !== "approx")));
@@ -450,6 +535,7 @@ function render({ model, el }) {
     views = [];
     const data = decode(model.get("payload"));
     let thumbs = decodeThumbs(model.get("thumbs"));
+    let isl = decodeIslands(model.get("islands"));
     let quiet = false;
     const ctx = {
       data,
@@ -526,8 +612,15 @@ function render({ model, el }) {
     const empty = h("div", { class: "kstar-empty" },
       "No concept selected. Click a ridge in the overview, a cell of the intrusion matrix or a point of a comparison, " +
       "use ◀ / ▶, or type a concept's name in the find box.");
-    // islands of the selected concept (issue 12) will render into this element
+    // islands of the selected concept in the driving result (sent per concept)
     const islands = h("div", { class: "kstar-islands", "data-view": "islands", hidden: "" });
+    const showIslands = () => {
+      const code = model.get("concept_index");
+      islands.hidden = code < 0;
+      if (code < 0) return void islands.replaceChildren();
+      const pick = (samples) => (model.set("selected_samples", samples), model.save_changes());
+      islands.replaceChildren(...islandsView(ctx, code, isl, new Set(model.get("selected_samples")), thumbs, pick));
+    };
     const detail = h("div", { class: "kstar-panel kstar-view-detail" }, histTitle, histBox, table, islands, empty);
 
     const over = overviewPlot(B, ctx);
@@ -571,6 +664,7 @@ function render({ model, el }) {
       cmp?.view.show(code);
       empty.hidden = code >= 0;
       histBox.hidden = table.hidden = histTitle.hidden = code < 0;
+      showIslands();
       if (code < 0) {
         header.replaceChildren(h("i", {}, `${data.nc} concepts in ${res.name}; none selected`));
         info.textContent = "";
@@ -672,6 +766,7 @@ function render({ model, el }) {
       showConcept,
       controlsState,
       thumbs: () => ((thumbs = decodeThumbs(model.get("thumbs"))), showConcept()),
+      islands: () => ((isl = decodeIslands(model.get("islands"))), showIslands()),
     };
   };
 
@@ -693,6 +788,7 @@ function render({ model, el }) {
     listen("change:concept_index", () => current?.showConcept());
     listen("change:selected_samples", () => current?.showConcept());
     listen("change:thumbs", () => current?.thumbs());
+    listen("change:islands", () => current?.islands());
     for (const k of ["compute_reason", "busy", "status"]) listen(`change:${k}`, () => current?.controlsState());
   }, fail);
 

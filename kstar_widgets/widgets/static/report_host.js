@@ -18,5 +18,11 @@ function staticModel(state) {
 }
 
 const reportModel = staticModel(JSON.parse(document.getElementById("kstar-state").textContent));
+// what the kernel does live: hand the views the selected concept's islands (registered
+// before render(), so the islands are in place when the views redraw the concept)
+reportModel.on("change:concept_index", () => {
+  const code = reportModel.get("concept_index");
+  reportModel.set("islands", reportModel.get("island_bank")[String(code)] ?? { code, results: [] });
+});
 window.kstarModel = reportModel; // for tests and the console
 render({ model: reportModel, el: document.getElementById("kstar-root") });
