@@ -13,17 +13,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
-
-
 def test_dask_approx_agrees_with_local_approx_and_exact(client, tmp_path):
     x, y = kw.synthetic.concept_space(n_concepts=30, per_concept=40, dim=32, random_state=3)
     x = x.astype(np.float32)
