@@ -205,6 +205,7 @@ def test_survives_a_worker_killed_mid_run(client, tmp_path):
     np.testing.assert_array_equal(res.k, ref.k)
     np.testing.assert_array_equal(res.intruder, ref.intruder)
     np.testing.assert_array_equal(res.intruder_distance, ref.intruder_distance)
+    np.testing.assert_array_equal(res.island, ref.island)
     client.wait_for_workers(2, timeout=60)
 
 
