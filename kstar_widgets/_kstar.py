@@ -120,7 +120,8 @@ def kstar(
         client = dask.resolve_client(client, progress=progress)
         problem, concept_labels = dask.build_problem(
             features, labels, metric=metric, n_neighbors=n_neighbors,
-            random_state=random_state, device=device, client=client, progress=progress,
+            random_state=random_state, device=device, client=client, islands=islands,
+            progress=progress,
         )  # fmt: skip
         if method == "approx":
             engine = dask.DaskApproxEngine(client)

@@ -17,3 +17,28 @@ def small_blocks(monkeypatch):
     import kstar_widgets.engines.exact as exact
 
     monkeypatch.setattr(exact, "work_budget", lambda device: 1)
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """One LocalCluster for every Dask test: two single-threaded worker processes, as on the
+    2-core machines CI runs on, started by the test run and closed at its end."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit="2GiB",
+            dashboard_address=":0",
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.fixture
+def client(dask_client):
+    """The session's Dask client, with both workers back (a test may have killed one)."""
+    dask_client.wait_for_workers(2, timeout=60)
+    return dask_client

@@ -1,8 +1,13 @@
 """Approximate k* with kNN lists built on Dask (one pynndescent index per shard) against the
 in-process approximate and exact engines."""
 
+import uuid
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_exact import tied_spaces
 
 import kstar_widgets as kw
 
@@ -11,17 +16,6 @@ pytestmark = [
     pytest.mark.slow,  # numba compiles pynndescent in every worker process
     pytest.mark.filterwarnings("ignore::kstar_widgets.DegenerateSpaceWarning"),
 ]
-
-
-@pytest.fixture(scope="module")
-def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
 
 
 def test_dask_approx_agrees_with_local_approx_and_exact(client, tmp_path):
@@ -46,14 +40,71 @@ def test_dask_approx_agrees_with_local_approx_and_exact(client, tmp_path):
         assert np.mean(res.concepts["islands"] >= exact.concepts["islands"]) >= 0.9
 
 
-def test_dask_approx_censors_rows_with_no_foreign_neighbour(client):
-    """K below the concept sizes: rows whose K neighbours are all of their concept are censored,
-    with k* = K + 1 a true lower bound."""
+def separated_space():
+    """Two concepts of 400, far apart: with K = 10 no list holds a foreign sample."""
     rng = np.random.default_rng(0)
     x = np.r_[rng.normal(0, 1, (400, 4)), rng.normal(50, 1, (400, 4))].astype(np.float32)
-    y = np.repeat([0, 1], 400)
+    return x, np.repeat([0, 1], 400)
+
+
+def test_dask_approx_censors_rows_with_no_foreign_neighbour(client, monkeypatch):
+    """K below the concept sizes, resolution too dear: rows whose K neighbours are all of their
+    concept are censored, with k* = K + 1 a true lower bound."""
+    import kstar_widgets.engines.dask.approx as dapprox
+
+    monkeypatch.setattr(dapprox, "rows_seconds", lambda *a: float("inf"))
+    x, y = separated_space()
     res = kw.kstar(x, y, method="approx", n_neighbors=10, client=client, progress=False)
     exact = kw.kstar(x, y, method="exact", progress=False)
-    assert res.info["dask_shards"] == 2
+    assert res.info["dask_shards"] == 2 and res.info["censored_resolved_exactly"] == 0
     assert res.censored.mean() > 0.9 and np.all(res.k[res.censored] == 11)
     assert np.all(exact.k[res.censored] > 10)
+
+
+def test_dask_approx_resolves_censored_rows_exactly(client, tmp_path):
+    """The same space with the default rule: every censored row is computed exactly by tasks
+    reading the .npy, as the in-process approximate engine does (both equal the exact engine)."""
+    x, y = separated_space()
+    np.save(tmp_path / "x.npy", x)
+    exact = kw.kstar(x, y, method="exact", progress=False)
+    local = kw.kstar(x, y, method="approx", n_neighbors=10, random_state=0, progress=False)
+    res = kw.kstar(
+        tmp_path / "x.npy", y, method="approx", n_neighbors=10, client=client, progress=False
+    )
+    assert local.info["censored_resolved_exactly"] > 700
+    assert res.info["censored_resolved_exactly"] > 700 and not res.censored.any()
+    for r in (res, local):
+        np.testing.assert_array_equal(r.k, exact.k)
+        np.testing.assert_array_equal(r.intruder, exact.intruder)
+        np.testing.assert_array_equal(r.intruder_distance, exact.intruder_distance)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(tied_spaces(), st.sampled_from(["euclidean", "cosine"]), st.integers(2, 9))
+def test_resolved_rows_equal_exact_rows_with_ties(client, space, metric, chunk):
+    """The tasks' exact rows equal the in-process exact_rows (ties, duplicates, cosine),
+    with rows and columns cut in small chunks."""
+    from kstar_widgets._kstar import _problem
+    from kstar_widgets.engines._rows import exact_rows
+    from kstar_widgets.engines.dask import _resolve
+    from kstar_widgets.engines.dask._validate import source_arg
+
+    x, labels = space
+    if metric == "cosine":
+        keep = np.abs(x).sum(axis=1) > 0
+        x, labels = x[keep], labels[keep]
+        if len(np.unique(labels)) < 2:
+            return
+    problem, _ = _problem(x, labels, "exact", metric, None, None, "cpu")
+    rows = np.flatnonzero(np.arange(len(x)) % 2 == 0)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_resolve, "ROWS", chunk)
+        mp.setattr(_resolve, "COLS", 2 * chunk)
+        _, src = source_arg(problem, client)
+        got = _resolve.resolve_rows(client, src, problem, rows, uuid.uuid4().hex[:8])
+    for a, b in zip(got, exact_rows(problem, rows), strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -9,29 +9,15 @@ import time
 
 import numpy as np
 import pytest
+from brute_force import brute_force_islands
 from hypothesis import HealthCheck, given, settings
 from test_exact import rows_per_block, tied_spaces
+from test_islands import partition
 
 import kstar_widgets as kw
 
 distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.filterwarnings("ignore::kstar_widgets.DegenerateSpaceWarning")
-
-
-@pytest.fixture(scope="module")
-def client():
-    """Two single-threaded worker processes, as on the 2-core machines CI runs on."""
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            memory_limit="1GiB",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
 
 
 @contextlib.contextmanager
@@ -45,7 +31,8 @@ def dask_blocks(rows):
 
 
 def assert_same_as_local(features, labels, client, metric="euclidean", local_features=None):
-    """Same k*, intruder and intruder distance (to the last bit) as the in-process engine."""
+    """Same k*, intruder and intruder distance (to the last bit) as the in-process engine,
+    and the same islands sample for sample."""
     ref = kw.kstar(
         features if local_features is None else local_features,
         labels,
@@ -66,6 +53,8 @@ def assert_same_as_local(features, labels, client, metric="euclidean", local_fea
     np.testing.assert_array_equal(res.intruder, ref.intruder)
     np.testing.assert_array_equal(res.intruder_distance, ref.intruder_distance)
     assert res.info["backend"] == "dask"
+    np.testing.assert_array_equal(res.island, ref.island)
+    assert res.info["islands_approximate"] is False
     return res
 
 
@@ -78,7 +67,8 @@ def assert_same_as_local(features, labels, client, metric="euclidean", local_fea
 def test_dask_equals_local_with_ties_and_duplicates(client, space, rows):
     x, labels = space
     with dask_blocks(rows):
-        assert_same_as_local(x, labels, client)
+        res = assert_same_as_local(x, labels, client)
+    np.testing.assert_array_equal(partition(res), brute_force_islands(x, labels))
 
 
 @settings(
@@ -94,7 +84,8 @@ def test_dask_equals_local_cosine(client, space, rows):
     if len(np.unique(labels)) < 2:
         return
     with dask_blocks(rows):
-        assert_same_as_local(x, labels, client, metric="cosine")
+        res = assert_same_as_local(x, labels, client, metric="cosine")
+    np.testing.assert_array_equal(partition(res), brute_force_islands(x, labels, "cosine"))
 
 
 def test_digits_blocks_that_cut_concepts(client, digits):
@@ -104,6 +95,43 @@ def test_digits_blocks_that_cut_concepts(client, digits):
         res = assert_same_as_local(x[perm], y[perm], client)
     assert res.info["dask_blocks"] >= 18
     assert res.info["rows_settled_in_float64"] >= 148
+    np.testing.assert_array_equal(partition(res), brute_force_islands(x[perm], y[perm]))
+    assert res.concepts["islands"].max() > 1  # some digits break into several islands
+
+
+def test_islands_of_a_huge_concept_cut_over_many_blocks_with_duplicates(client):
+    """One concept over 12 blocks, duplicates across the cuts: the forests merged on the client."""
+    rng = np.random.default_rng(5)
+    base = rng.integers(-2, 3, size=(150, 3)).astype(np.float32)
+    x = np.vstack([base, base[:30]])  # duplicates, some in the other concept
+    y = np.r_[np.zeros(120, int), np.ones(30, int), rng.integers(0, 2, 30)]
+    with dask_blocks(15):
+        res = assert_same_as_local(x, y, client)
+    assert res.info["dask_blocks"] >= 12
+    np.testing.assert_array_equal(partition(res), brute_force_islands(x, y))
+
+
+def test_island_edges_only_float64_can_decide(client):
+    """p's same-concept q lies 1e-9 closer than its foreign f: float32 cannot tell them apart,
+    the float64 settling on the worker makes {p, q} an edge (without it: two islands each)."""
+    pairs = 6
+    at = 10.0 * np.arange(pairs)
+    p = np.c_[at, np.zeros(pairs)]
+    step = np.array([1.0, 0.0])
+    x = np.vstack([p, p + (1 - 1e-9) * step, p + step])  # float64 input, as given
+    y = np.repeat([0, 0, 1], pairs)
+    with dask_blocks(4):  # the pairs cut over blocks
+        res = assert_same_as_local(x, y, client)
+    np.testing.assert_array_equal(partition(res), brute_force_islands(x, y))
+    assert res.concepts["islands"].tolist() == [pairs, pairs]
+    assert res.info["rows_settled_in_float64"] >= pairs
+
+
+def test_islands_false_skips_them(client, digits):
+    x, y = digits
+    res = kw.kstar(x[:300], y[:300], method="exact", islands=False, client=client, progress=False)
+    assert res.island is None and "islands" not in res.concepts
+    assert "islands" not in res.timings and "islands_approximate" not in res.info
 
 
 def test_crowded_rows_recompute_full_rows_from_the_source(client, tmp_path):
@@ -177,6 +205,7 @@ def test_survives_a_worker_killed_mid_run(client, tmp_path):
     np.testing.assert_array_equal(res.k, ref.k)
     np.testing.assert_array_equal(res.intruder, ref.intruder)
     np.testing.assert_array_equal(res.intruder_distance, ref.intruder_distance)
+    np.testing.assert_array_equal(res.island, ref.island)
     client.wait_for_workers(2, timeout=60)
 
 
@@ -269,13 +298,8 @@ def test_cli_compute_on_a_scheduler(client, digits, tmp_path, capsys):
     address = client.scheduler.address
     assert main(["compute", *files, "--scheduler", address, "--out", str(tmp_path / "d.csv")]) == 0
     on_dask, local = pd.read_csv(tmp_path / "d.csv"), pd.read_csv(tmp_path / "local.csv")
-    # islands are computed in process only (docs/scale.md); every other column is equal
-    pd.testing.assert_frame_equal(on_dask, local[on_dask.columns])
-    assert set(local.columns) - set(on_dask.columns) <= {
-        "islands",
-        "largest_island_share",
-        "singleton_share",
-    }
+    pd.testing.assert_frame_equal(on_dask, local)  # islands columns included
+    assert "islands" in on_dask
     capsys.readouterr()
     assert main(["compute", *files, "--scheduler", "tcp://127.0.0.1:9"]) == 1
     assert "could not reach a Dask scheduler at 'tcp://127.0.0.1:9'" in capsys.readouterr().err

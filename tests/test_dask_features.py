@@ -15,17 +15,6 @@ SPEC = dict(model="timm:resnet18", image_size=32, limit=160, batch_size=8, progr
 
 
 @pytest.fixture(scope="module")
-def client():
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as c,
-    ):
-        yield c
-
-
-@pytest.fixture(scope="module")
 def local_features():
     return kw.extract(**SPEC, cache=False).features
 

@@ -32,14 +32,17 @@ HOST_NUMPY = True
 class BandComponents:
     """Labels of n samples (in the exact engine's concept order), merged as edges arrive.
 
-    Invariant: ``label[x]`` is a sample of x's current component, the same for all of
-    it. Components never leave a concept, and a concept's samples are contiguous, so a
-    merge over the columns ``lo..hi`` of a block's band touches only ``label[lo:hi]``.
-    Memory: n labels plus one chunk of edges. ``seconds``: wall time spent merging.
+    Invariant: ``label[x - offset]`` is a sample of x's current component, the same for
+    all of it. Components never leave a concept, and a concept's samples are contiguous,
+    so a merge over the columns ``lo..hi`` of a block's band touches only those labels.
+    ``offset``: the first sample held (a Dask band task holds only its band's columns,
+    ``offset .. offset + n``). Memory: n labels plus one chunk of edges. ``seconds``:
+    wall time spent merging.
     """
 
-    def __init__(self, n: int):
-        self.label = np.arange(n, dtype=np.int64)
+    def __init__(self, n: int, offset: int = 0):
+        self.offset = offset
+        self.label = np.arange(offset, offset + n, dtype=np.int64)
         self.seconds = 0.0
 
     def add_mask(self, mask, r0: int, lo: int) -> None:
@@ -52,14 +55,15 @@ class BandComponents:
         nb, width = mask.shape
         host = mask.device.type == "cpu" and HOST_NUMPY
         m = mask.numpy() if host else mask
+        lab = self._window(lo, width)
         step, most = max(1, FIRST // width), max(1, CHUNK // width)
         c0 = 0
         while c0 < nb:
             c1 = min(nb, c0 + step)
             if host:
-                a, b = _live_pairs(self.label[lo : lo + width], m[c0:c1], r0 - lo + c0)
+                a, b = _live_pairs(lab, m[c0:c1], r0 - lo + c0)
             else:
-                a, b = _live_pairs_torch(self.label[lo : lo + width], m[c0:c1], r0 - lo + c0)
+                a, b = _live_pairs_torch(lab, m[c0:c1], r0 - lo + c0)
             if len(a):
                 self._merge(a, b, lo, width)
             c0, step = c1, min(2 * step, most)
@@ -68,7 +72,7 @@ class BandComponents:
     def add_pairs(self, rows: np.ndarray, cols: np.ndarray, lo: int, width: int) -> None:
         """Merge the edges (rows[i], cols[i]), all inside lo .. lo + width."""
         t0 = time.perf_counter()
-        a, b = self.label[rows], self.label[cols]
+        a, b = self.label[rows - self.offset], self.label[cols - self.offset]
         keep = a != b
         if keep.any():
             self._merge(a[keep], b[keep], lo, width)
@@ -79,8 +83,21 @@ class BandComponents:
         n_comp, comp = _graph_components(width, a - lo, b - lo)
         rep = np.empty(n_comp, dtype=np.int64)
         rep[comp] = np.arange(width)  # any label of the merged component represents it
-        window = self.label[lo : lo + width]
+        window = self._window(lo, width)
         window[:] = lo + rep[comp[window - lo]]
+
+    def _window(self, lo, width):
+        """The labels of samples lo .. lo + width (a view)."""
+        return self.label[lo - self.offset : lo - self.offset + width]
+
+    def forest(self):
+        """The components as edges (sample, its label), one per sample not its own label.
+
+        A spanning forest of what was merged (at most n - 1 edges): merging these
+        elsewhere gives the same components as merging every edge seen here.
+        """
+        moved = np.flatnonzero(self.label != np.arange(self.offset, self.offset + len(self.label)))
+        return moved + self.offset, self.label[moved]
 
 
 def _live_pairs(lab, mask, first_row):

@@ -13,6 +13,7 @@ import numpy as np
 from ..._device import full_precision_matmul
 from ..._validation import row_norms64
 from .._band import RunningTop, count_band
+from .._components import BandComponents
 from ..settle import ReferenceRows, squared_norms64
 
 INF = float("inf")
@@ -102,12 +103,16 @@ def pair_block(a, b, glob, ra, rb):
     )
 
 
-def band_block(src, glob, own, band_parts, tops, rows, lo, hi):
+def band_block(src, glob, own, band_parts, tops, rows, lo, hi, islands=False):
     """k*, intruder and its distance for sorted rows r0..r1, with the local engine's count_band.
 
     own: the block's prepared rows; band_parts: prepared blocks covering columns lo..hi
     (the block's concepts) as (block, start); tops: (values, cols) lists from the pair tasks.
-    Returns (k, intruder (input index), intruder squared distance, rows settled in float64).
+    islands: also merge the pairs count_band decides (the local engine's edges of these
+    rows) over the band's columns, and return them as a spanning forest.
+    Returns (k, intruder (input index), intruder squared distance, rows settled in float64,
+    forest): forest is None, or ((a, b) sorted sample pairs, at most hi - lo of them,
+    all inside lo..hi; merging seconds).
     """
     torch = _torch()
     r0, r1 = rows
@@ -128,10 +133,12 @@ def band_block(src, glob, own, band_parts, tops, rows, lo, hi):
         band = torch.add(
             sq[lo:hi], torch.from_numpy(own[0]) @ torch.from_numpy(w_band).T, alpha=-2.0
         )
-        k, intr_sorted, settled = count_band(band, r0, r1, lo, space, best)
+        comps = BandComponents(hi - lo, offset=lo) if islands else None
+        k, intr_sorted, settled = count_band(band, r0, r1, lo, space, best, comps)
     order = glob["order"]
     p, q = order[r0:r1], order[intr_sorted]
-    return k, q, ref.pair_sqdist(p, q), settled
+    forest = None if comps is None else (comps.forest(), comps.seconds)
+    return k, q, ref.pair_sqdist(p, q), settled, forest
 
 
 class _BandSpace:

@@ -78,7 +78,16 @@ def source_stats(client, src_arg, n: int, cosine: bool, *, progress=True) -> dic
 
 
 def build_problem(
-    features, labels, *, metric, n_neighbors, random_state, device, client, progress=True
+    features,
+    labels,
+    *,
+    metric,
+    n_neighbors,
+    random_state,
+    device,
+    client,
+    islands=True,
+    progress=True,
 ):
     """(Problem, concept labels) for a Dask engine: lazy sources stay on disk, arrays in memory."""
     from ..._device import resolve_device
@@ -105,6 +114,7 @@ def build_problem(
         if k_budget is not None
         else default_n_neighbors(np.bincount(codes), len(codes)),
         random_state=random_state,
+        islands=bool(islands),
     )
     return problem, concept_labels
 

@@ -6,7 +6,9 @@ asks it for the K + 1 nearest rows of query chunk q; ``merge[q]`` keeps the K + 
 nearest of the shards' answers. The merged lists then go through the in-process
 engine's :func:`..approx.read_kstar`: the same censoring, the same exact
 same-concept verification and float64 settling, on the client (which reads the
-rows it verifies from the source).
+rows it verifies from the source). Censored samples are then resolved exactly
+when cheap, under the in-process engine's rule, by tasks that read the rows from
+the source (:mod:`._resolve`); the islands follow the resolved d_foreign.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from ..._progress import progress_bar
 from .._base import Engine, EngineResult, Problem
 from .._cost import graph_seconds
 from .._graph import drop_self
+from .._rows import rows_seconds
 from ..approx import list_islands, read_kstar
+from ._resolve import resolve_rows
 from ._tasks import _array
 from ._validate import source_arg
 
@@ -73,13 +77,25 @@ def merge_lists(parts, n_neighbors):
 
 
 class DaskApproxEngine(Engine):
-    """Approximate k* with the kNN lists built on a Dask cluster, read as in-process."""
+    """Approximate k* with the kNN lists built on a Dask cluster, read as in-process.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    verify : bool, default=True
+        As :class:`..approx.ApproxEngine`.
+    resolve_censored : bool, default=True
+        As :class:`..approx.ApproxEngine`: censored samples are computed exactly (by
+        tasks) when the in-process estimate of that, shared by the worker threads,
+        is at most half the graph's time (or 5 s).
+    """
 
     name = "approx"
     exact = False
 
-    def __init__(self, client, *, verify: bool = True):
+    def __init__(self, client, *, verify: bool = True, resolve_censored: bool = True):
         self.client, self.verify = client, verify
+        self.resolve_censored = resolve_censored
 
     def _shards(self, n, n_neighbors):
         workers = max(1, len(self.client.nthreads()))
@@ -141,6 +157,18 @@ class DaskApproxEngine(Engine):
         k, censored, intruder, d_foreign, verified, joined = read_kstar(
             problem, idx, dist, self.verify
         )
+        t2 = time.perf_counter()
+        resolved = np.flatnonzero(censored)
+        threads = max(1, sum(client.nthreads().values()))
+        cost = 2 * rows_seconds(len(resolved), n, problem.d) / threads  # float64 products
+        if not (self.resolve_censored and cost <= max(5, t_graph / 2)):
+            resolved = resolved[:0]
+        if len(resolved):
+            k[resolved], intruder[resolved], d_foreign[resolved] = resolve_rows(
+                client, src, problem, resolved, run
+            )
+            censored[resolved] = False
+        t_resolve = time.perf_counter() - t2
         island = None
         if problem.islands:  # the merged lists give the same approximate islands as in process
             island = list_islands(problem, idx, dist, d_foreign, verified, joined)
@@ -150,10 +178,15 @@ class DaskApproxEngine(Engine):
             intruder=intruder,
             intruder_sqdist=d_foreign,
             n_neighbors=kk,
-            timings={"graph": t_graph, "read": time.perf_counter() - t1},
+            timings={
+                "graph": t_graph,
+                "read": time.perf_counter() - t1,
+                "censored_resolved": t_resolve,
+            },
             info={
                 "graph_neighbors": idx.shape[1],
                 "verified_share": float(verified.mean()),
+                "censored_resolved_exactly": len(resolved),
                 "backend": "dask",
                 "dask_shards": len(shards),
                 "dask_tasks": len(built) * (1 + len(chunks)) + len(chunks),

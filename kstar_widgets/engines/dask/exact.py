@@ -9,7 +9,13 @@ Task graph (sorted row blocks B_1..B_m of whole concepts, as the local engine cu
   values both ways (:class:`.._band.RunningTop`);
 - ``band[I]``: the 4-lists of every pair with I merged, the concept band
   ``W_I W_lo:hi^T`` counted by the local engine's :func:`.._band.count_band`,
-  float64 settling reading its rows from the source.
+  float64 settling reading its rows from the source. With islands, the same call
+  merges the pairs it decides (:class:`.._components.BandComponents` over the
+  band's columns only) and returns them as a spanning forest: at most one edge per
+  band column, never the O(rows x concept) pairs themselves;
+- the client merges the forests into one label per sample, with the same
+  component code, so the partition (and the numbered ``island``) equals the local
+  engine's.
 
 Only O(n) vectors (codes, order, norms, rounding margins) and the per-block
 results pass through the client; the scheduler recomputes lost tasks from this
@@ -26,6 +32,7 @@ import numpy as np
 
 from ..._progress import progress_bar
 from .._base import Engine, EngineResult, Problem
+from .._components import BandComponents
 from .._cost import CPU_RATE
 from ..exact import _blocks
 from ..settle import U64, rounding_bound
@@ -132,9 +139,10 @@ class DaskExactEngine(Engine):
             for i in range(m)
             for j in range(i + 1, m)
         }
-        bands = []
+        bands, windows = [], []
         for i, (r0, r1) in enumerate(blocks):
             lo, hi = int(starts[sc[r0]]), int(ends[sc[r1 - 1]])
+            windows.append((lo, hi))
             parts = [
                 (prep[b], (b0, max(lo, b0), min(hi, b1)))
                 for b, (b0, b1) in enumerate(blocks)
@@ -152,12 +160,23 @@ class DaskExactEngine(Engine):
                     (r0, r1),
                     lo,
                     hi,
+                    problem.islands,
                     key=f"kstar-band-{run}-{i}",
                 )
             )
-        k, intr, sqd, settled = self._collect(list(pair.values()), bands, blocks, order, progress)
+        islands = BandComponents(n) if problem.islands else None
+        k, intr, sqd, settled = self._collect(
+            list(pair.values()), bands, blocks, windows, order, progress, islands
+        )
         timings["blocks"] = time.perf_counter() - t2
         timings["exact"] = time.perf_counter() - t0
+        island, info = None, {}
+        if islands is not None:
+            island = np.empty(n, dtype=np.int64)
+            island[order] = order[islands.label]
+            info["islands_approximate"] = False
+            # merging on the workers (summed over tasks) and on the client
+            timings["islands"] = islands.seconds
         return EngineResult(
             k=k,
             censored=np.zeros(n, dtype=bool),
@@ -170,11 +189,17 @@ class DaskExactEngine(Engine):
                 "dask_tasks": len(prep) * 2 + len(pair) + len(bands) + math.ceil(n / 8192),
                 "dask_blocks": m,
                 "dask_workers": len(client.nthreads()),
+                **info,
             },
+            island=island,
         )
 
-    def _collect(self, pairs, bands, blocks, order, progress):
-        """Wait for every task with a progress bar; assemble the band results in input order."""
+    def _collect(self, pairs, bands, blocks, windows, order, progress, islands=None):
+        """Wait for every task with a progress bar; assemble the band results in input order.
+
+        islands: a :class:`.._components.BandComponents` over all n sorted samples that
+        gets each band's spanning forest as it arrives (the client holds O(n) at a time).
+        """
         from distributed import as_completed
 
         n = len(order)
@@ -182,17 +207,22 @@ class DaskExactEngine(Engine):
         intr = np.empty(n, dtype=np.int64)
         sqd = np.empty(n)
         settled = 0
-        where = {f.key: blocks[i] for i, f in enumerate(bands)}
+        where = {f.key: i for i, f in enumerate(bands)}
         bar = progress_bar(
             total=len(pairs) + len(bands), desc="exact k* (dask)", unit="task", enable=progress
         )
         for fut in as_completed(pairs + bands):
             if fut.key in where:
-                r0, r1 = where[fut.key]
-                kb, qb, db, sb = fut.result()
+                r0, r1 = blocks[where[fut.key]]
+                kb, qb, db, sb, forest = fut.result()
                 rows = order[r0:r1]
                 k[rows], intr[rows], sqd[rows] = kb, qb, db
                 settled += sb
+                if islands is not None:
+                    (a, b), seconds = forest
+                    islands.seconds += seconds
+                    lo, hi = windows[where[fut.key]]  # whole concepts: their labels stay inside
+                    islands.add_pairs(a, b, lo, hi - lo)
             bar.update()
         bar.close()
         return k, intr, sqd, settled
