@@ -54,6 +54,22 @@ def test_digits_islands_with_blocks_that_straddle_concepts(digits, small_blocks)
     assert (res.concepts["islands"] > 1).any()  # the digits are not all one island each
 
 
+@pytest.mark.parametrize("rows", [None, 4])
+def test_island_edges_only_float64_can_decide(rows):
+    """p's same-concept q lies 1e-9 closer than its foreign f: float32 cannot tell the two
+    apart, the float64 settling makes {p, q} an edge (without it: two islands each)."""
+    pairs = 6
+    at = 10.0 * np.arange(pairs)
+    p = np.c_[at, np.zeros(pairs)]
+    step = np.array([1.0, 0.0])
+    x = np.vstack([p, p + (1 - 1e-9) * step, p + step])  # float64 input, as given
+    y = np.repeat([0, 0, 1], pairs)
+    with blocks_of(rows):  # None: one block; 4: the pairs cut over blocks
+        res = assert_islands_match(x, y)
+    assert res.concepts["islands"].tolist() == [pairs, pairs]
+    assert res.info["rows_settled_in_float64"] >= pairs
+
+
 def test_digits_islands_in_one_block(digits):
     x, y = digits
     assert_islands_match(x, y)
