@@ -11,6 +11,7 @@ notebook, wherever anywidget runs.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import anywidget
@@ -33,19 +34,23 @@ class Figure(anywidget.AnyWidget):
 
     Examples
     --------
+    >>> import json
     >>> from bokeh.plotting import figure
     >>> from kstar_widgets.widgets import Figure
     >>> fig = figure(title="first")
     >>> _ = fig.line([0, 1], [0, 1])
     >>> w = Figure(fig)  # the last expression of a cell shows it
     >>> w.figure = figure(title="second")  # redraws in place
-    >>> w.item["root_id"] == w.figure.id
+    >>> json.loads(w.item)["root_id"] == w.figure.id
     True
     """
 
     _esm = FIGURE_ESM
-    item = traitlets.Dict(
-        help="The figure as bokeh.embed.json_item: {'doc', 'root_id', 'target_id'}; set from .figure."
+    item = traitlets.Unicode(
+        "",
+        help="The figure as bokeh.embed.json_item ({'doc', 'root_id', 'target_id'}), as JSON "
+        "text, set from .figure. Text, not a dict: a saved notebook sorts the keys of its widget "
+        "state, and BokehJS needs each model defined before a reference to it.",
     ).tag(sync=True)
     bokehjs = traitlets.Instance(
         BokehJSSource,
@@ -87,7 +92,7 @@ class Figure(anywidget.AnyWidget):
         """Send the figure again (after changing its data or properties in place)."""
         from bokeh.embed import json_item
 
-        self.item = {} if self.figure is None else dict(json_item(self.figure))
+        self.item = "" if self.figure is None else json.dumps(json_item(self.figure), allow_nan=False)
 
     def _on_message(self, _widget, content, _buffers):
         if isinstance(content, dict) and content.get("action") == "bokehjs":

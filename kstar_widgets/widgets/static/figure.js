@@ -1,5 +1,5 @@
-// figure.js: a Bokeh figure or layout sent from Python as bokeh.embed.json_item, drawn
-// with Bokeh.embed.embed_item; a new item replaces the drawing in place.
+// figure.js: a Bokeh figure or layout sent from Python as bokeh.embed.json_item (JSON
+// text), drawn with Bokeh.embed.embed_item; a new item replaces the drawing in place.
 //
 // BokehJS arrives as in kstar_views.js, by the same protocol, so the two widgets never
 // load it twice in a page: window.Bokeh[version] (with its plotting API) is reused;
@@ -105,10 +105,11 @@ function render({ model, el }) {
   const draw = (B) =>
     (queue = queue.then(async () => {
       if (!alive) return;
-      const item = model.get("item");
+      const text = model.get("item");
+      const item = text ? JSON.parse(text) : null; // JSON text keeps Bokeh's key order
       const target = document.createElement("div");
       let roots = [];
-      if (item && item.doc) {
+      if (item) {
         // drawn out of sight beside the old drawing, which goes once the new one is ready
         target.style.cssText = "visibility: hidden; position: absolute;";
         box.appendChild(target);
