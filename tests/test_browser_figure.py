@@ -9,6 +9,9 @@ KSTAR_REQUIRE_BROWSER=1).
 import contextlib
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,6 +29,7 @@ from browser_helpers import (
 )
 
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[1]
 
 FIGURE = """
 from bokeh.plotting import figure
@@ -85,17 +89,21 @@ def browser():
             b.close()
 
 
+def _write(path, cells):
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s}
+        for s in cells
+    ]
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(nb))
+
+
 @pytest.fixture
 def lab(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
-    cells = [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": s}
-        for s in CELLS
-    ]
-    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb = {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
-    (root / "figure.ipynb").write_text(json.dumps(nb))
+    _write(root / "figure.ipynb", CELLS)
     port = free_port()
     proc = start_server(jupyter_cmd(port, tmp_path, root), port, tmp_path, root)
     try:
@@ -159,3 +167,54 @@ def test_figure_and_explorer_share_one_bokehjs_and_redraw_from_python(browser, l
     assert page.locator(".kstar-error").count() == 0
     page.screenshot(path=str(root.parent / "figure_and_explorer.png"), full_page=True)
     assert not errors, errors
+
+
+SAVED = [
+    SETUP,
+    FIGURE,
+    EXPLORE,
+    "show_figure(make('second figure', [1, 4]))",
+]
+
+
+def test_saved_notebook_draws_its_figures_from_the_stored_bokehjs(browser, tmp_path, monkeypatch):
+    """Executed and saved as CI and people do (nbclient, widget state stored), then opened:
+    the figures draw from the saved state alone, BokehJS read from the one stored copy."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    root = tmp_path / "root"
+    root.mkdir()
+    _write(root / "saved.ipynb", SAVED)
+    nb = nbformat.read(root / "saved.ipynb", as_version=4)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(root)}}).execute()
+    text = nbformat.writes(nb)
+    assert text.count("root.Bokeh = bokeh") == 1
+    (root / "saved.ipynb").write_text(text)
+    # widget outputs render only in a trusted notebook; sign it in a data dir of this test
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
+    subprocess.run(
+        [sys.executable, "-m", "jupyter", "trust", str(root / "saved.ipynb")], check=True
+    )
+    port = free_port()
+    proc = start_server(jupyter_cmd(port, tmp_path, root), port, tmp_path, root)
+    try:
+        page, errors = new_page(browser)
+        page.goto(f"http://127.0.0.1:{port}/lab/workspaces/saved/tree/saved.ipynb?reset&token=T")
+        page.wait_for_selector(".jp-Notebook", timeout=90_000)
+        titles = wait_for(
+            lambda: (lambda f: [x["title"] for x in f] if len(f) == 2 else None)(
+                page.evaluate(FIGURES_JS)
+            ),
+            90,
+            "the saved figures drawn",
+        )
+        assert titles == ["first figure", "second figure"]
+        page.wait_for_selector(".kstar-root[data-ready]", timeout=60_000)
+        assert _ink(page, 1) > 0.02
+        assert page.evaluate(BOKEH_SCRIPTS_JS) == 1
+        assert page.locator(".kstar-error").count() == 0
+        assert not errors, errors
+    finally:
+        stop(proc)

@@ -92,7 +92,9 @@ class Figure(anywidget.AnyWidget):
         """Send the figure again (after changing its data or properties in place)."""
         from bokeh.embed import json_item
 
-        self.item = "" if self.figure is None else json.dumps(json_item(self.figure), allow_nan=False)
+        self.item = (
+            "" if self.figure is None else json.dumps(json_item(self.figure), allow_nan=False)
+        )
 
     def _on_message(self, _widget, content, _buffers):
         if isinstance(content, dict) and content.get("action") == "bokehjs":

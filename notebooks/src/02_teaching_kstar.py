@@ -115,7 +115,7 @@ for distance in DISTANCES.values():
             kstar_histogram(res, "target", title=f"distance {distance:g}"),
         ]
     )
-show_figure(gridplot(grid))
+show_figure(gridplot(grid, toolbar_location=None))
 
 # %%
 for distance, res in shown.items():
@@ -510,7 +510,7 @@ chosen = {c: why for why, c in reversed(chosen.items())}  # one row per concept
 
 def island_scatter(points, concept, *, title):
     """All samples in grey, ``concept``'s coloured by their full-space island."""
-    fig = figure(title=title, width=430, height=280, toolbar_location=None)
+    fig = figure(title=title, width=450, height=280, toolbar_location=None)
     fig.scatter(points[:, 0], points[:, 1], size=3, color="#d9d9d9")
     m = y == concept
     island, sizes = truth.island[m], island_sizes(truth, concept)
@@ -535,13 +535,14 @@ show_figure(
                     views[name],
                     concept,
                     title=f"concept {concept} in {name} ({why}): "
-                    f"{island_table.loc[concept, f'islands in {name}']} islands here, "
-                    f"{island_table.loc[concept, 'islands in 64-D']} in 64-D",
+                    f"{island_table.loc[concept, f'islands in {name}']} islands "
+                    f"(64-D: {island_table.loc[concept, 'islands in 64-D']})",
                 )
                 for name in ("PCA 2-D", "t-SNE 2-D")
             ]
             for concept, why in chosen.items()
-        ]
+        ],
+        toolbar_location=None,
     )
 )
 
