@@ -500,12 +500,13 @@ ISLAND_COLORS = ["#1f77b4", "#000000", "#e377c2", "#bcbd22", "#17becf"]  # no pa
 SMALL = "#8c564b"  # every island past the fifth
 counts = island_table[["islands in 64-D", "islands in PCA 2-D", "islands in t-SNE 2-D"]]
 ratio = np.log(counts.div(counts["islands in 64-D"], axis=0))
-chosen = {
-    "t-SNE gathers": ratio["islands in t-SNE 2-D"].idxmin(),
-    "t-SNE splits": ratio["islands in t-SNE 2-D"].idxmax(),
-    "PCA breaks up": ratio["islands in PCA 2-D"].idxmax(),
-}
-chosen = {c: why for why, c in reversed(chosen.items())}  # one row per concept
+chosen = {}  # concept -> why it is shown; one row per concept
+for why, concept in (
+    ("t-SNE gathers", ratio["islands in t-SNE 2-D"].idxmin()),
+    ("t-SNE splits", ratio["islands in t-SNE 2-D"].idxmax()),
+    ("PCA breaks up", ratio["islands in PCA 2-D"].idxmax()),
+):
+    chosen.setdefault(concept, why)
 
 
 def island_scatter(points, concept, *, title):
