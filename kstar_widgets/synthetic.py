@@ -19,6 +19,7 @@ def concept_space(
     spread=(0.5, 2.0),
     separation=3.0,
     random_state=0,
+    return_blobs=False,
 ):
     """A labelled point cloud whose concepts differ in spread and number of islands.
 
@@ -34,11 +35,16 @@ def concept_space(
         Standard deviation of the island centres (larger: concepts further apart).
     random_state : int
         Seed.
+    return_blobs : bool, default=False
+        Also return the blob (island centre) each sample was drawn around: how the
+        space was built, to hold against the islands k* finds.
 
     Returns
     -------
     features : float32 ndarray of shape (n_concepts * per_concept, dim)
     labels : int64 ndarray of shape (n_concepts * per_concept,)
+    blobs : int64 ndarray of shape (n_concepts * per_concept,)
+        Only with ``return_blobs=True``: the sample's blob within its concept (0, 1, ...).
 
     Examples
     --------
@@ -50,6 +56,7 @@ def concept_space(
     rng = np.random.default_rng(random_state)
     labels = np.repeat(np.arange(n_concepts), per_concept)
     features = np.empty((n_concepts * per_concept, dim), dtype=np.float32)
+    blobs = np.empty(n_concepts * per_concept, dtype=np.int64)
     # Each coordinate of a difference of two centres has variance 2 sep^2; the
     # within-island noise is scaled to the same per-coordinate units.
     for c in range(n_concepts):
@@ -59,7 +66,8 @@ def concept_space(
         which = rng.integers(0, m, size=per_concept)
         pts = centres[which] + rng.normal(0.0, sigma, size=(per_concept, dim))
         features[c * per_concept : (c + 1) * per_concept] = pts
-    return features, labels
+        blobs[c * per_concept : (c + 1) * per_concept] = which
+    return (features, labels, blobs) if return_blobs else (features, labels)
 
 
 def pattern_space(

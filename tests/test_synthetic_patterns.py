@@ -40,3 +40,25 @@ def test_pattern_space_rejects_unknown_kind_and_bad_sizes():
         pattern_space("spiral")
     with pytest.raises(ValueError, match="per_concept >= 4"):
         pattern_space("clustered", per_concept=2)
+
+
+def test_concept_space_returns_the_blobs_it_built_and_far_blobs_are_the_islands():
+    from kstar_widgets.synthetic import concept_space
+
+    opts = dict(n_concepts=6, per_concept=40, dim=64, islands=(1, 4), random_state=2)
+    x, y = concept_space(**opts)
+    x2, y2, blobs = concept_space(**opts, return_blobs=True)
+    np.testing.assert_array_equal(x, x2)
+    np.testing.assert_array_equal(y, y2)
+    assert blobs.shape == y.shape and blobs.min() == 0 and blobs.max() <= 3
+    # tight blobs far apart (centres ~ 56 apart, points ~ 3): a blob is never split (two
+    # blobs of a concept may share an island: in 64-D all centres are about equally far)
+    x, y, blobs = concept_space(**opts, spread=(0.2, 0.3), separation=5.0, return_blobs=True)
+    res = kw.kstar(x, y, method="exact", progress=False)
+    split = merged = 0
+    for c in range(6):
+        m = y == c
+        pairs = set(zip(blobs[m].tolist(), res.island[m].tolist(), strict=True))
+        split += len(pairs) - len(set(blobs[m]))
+        merged += len(set(blobs[m])) - len(set(res.island[m]))
+    assert split == 0 and merged >= 0

@@ -10,7 +10,7 @@ standalone HTML file. Rooms by role: ``_payload`` (numpy summaries, no UI),
 from ._payload import explorer_payload
 from ._report import report
 
-__all__ = ["KStarExplorer", "explore", "explorer_payload", "report"]
+__all__ = ["Figure", "KStarExplorer", "explore", "explorer_payload", "report", "show_figure"]
 
 
 def __getattr__(name):
@@ -19,4 +19,8 @@ def __getattr__(name):
         from . import _explorer
 
         return getattr(_explorer, name)
+    if name in ("Figure", "show_figure"):  # a Bokeh figure drawn with the explorers' BokehJS
+        from . import _figure
+
+        return getattr(_figure, name)
     raise AttributeError(f"module 'kstar_widgets.widgets' has no attribute {name!r}")

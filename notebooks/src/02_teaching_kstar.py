@@ -19,17 +19,16 @@ SEEDS = 5  # seeds per point of the sweep
 # %%
 import numpy as np
 import pandas as pd
-from bokeh.io import output_notebook, show
 from bokeh.layouts import gridplot, row
 from bokeh.models import BoxAnnotation, Legend, Span
 from bokeh.plotting import figure
-from bokeh.resources import Resources
 
 import kstar_widgets as kw
 from kstar_widgets import interpret
 
-# BokehJS core from the installed package (offline; 1.2 MB, not all 3.9 MB of INLINE)
-output_notebook(Resources(mode="inline", components=["bokeh"]), hide_banner=True)
+# Bokeh figures as widgets: BokehJS (offline, from the installed bokeh) is stored once in the
+# notebook, and the figures draw in JupyterLab, Notebook 7, VS Code and Colab alike
+from kstar_widgets.widgets import Figure, show_figure
 
 PATTERN_COLORS = interpret.PATTERN_COLORS  # pattern colours, used for patterns only
 # concept colours: none of them resembles a pattern colour
@@ -116,7 +115,7 @@ for distance in DISTANCES.values():
             kstar_histogram(res, "target", title=f"distance {distance:g}"),
         ]
     )
-show(gridplot(grid))
+show_figure(gridplot(grid, toolbar_location=None))
 
 # %%
 for distance, res in shown.items():
@@ -157,7 +156,7 @@ x_even, y_even = neighbour_space(DISTANCES["Overlapped"], seed=SEED)
 x_two, y_two = pattern_space("overlapped", per_concept=100, random_state=0)
 even = kw.kstar(x_even, y_even, method="exact", progress=False)
 two = kw.kstar(x_two, y_two, method="exact", progress=False)
-show(
+show_figure(
     row(
         [
             kstar_histogram(even, "target", title="spread out"),
@@ -223,7 +222,7 @@ for i, (dim, gammas) in enumerate(sweep.items()):
     line = fig.line(sweep_distances, np.median(gammas, axis=1), color=colour, line_width=2)
     items.append((f"{dim}-D", [line, band]))
 fig.add_layout(Legend(items=items, title="dimension"), "right")
-show(fig)
+show_figure(fig)
 
 
 # %%
@@ -314,8 +313,9 @@ print(
 
 # %% [markdown]
 # ## Why a 2-D picture can mislead
-# Eight concepts in 64 dimensions (each one to four islands of different spreads), then
-# the same points in 2-D by PCA and by t-SNE. k\* in each space, concept by concept: does
+# Eight concepts in 64 dimensions, each built as one to four Gaussian blobs (a concept's
+# blobs share one spread, which differs between concepts), then the same points in 2-D by
+# PCA and by t-SNE. k\* in each space, concept by concept: does
 # the picture keep the pattern? The 64-D result is the ground truth; the projections are
 # what a reader of a scatter plot would see.
 
@@ -325,7 +325,7 @@ from sklearn.manifold import TSNE
 
 from kstar_widgets.synthetic import concept_space
 
-x, y = concept_space(
+x, y, blobs = concept_space(
     n_concepts=8,
     per_concept=60,
     dim=64,
@@ -333,6 +333,7 @@ x, y = concept_space(
     spread=(0.5, 2.0),
     separation=1.0,
     random_state=0,
+    return_blobs=True,  # which blob each sample was drawn around: how the space was built
 )
 views = {
     "64-D": x,
@@ -390,8 +391,7 @@ print(
 
 # %% [markdown]
 # Below, Γ of each concept in the three spaces (the shaded bands are the pattern regions),
-# then the two pictures, coloured by concept. (Which islands each concept is made of
-# will be shown here too once the toolkit reports concept islands.)
+# then the two pictures, coloured by concept.
 
 # %%
 concepts = [str(c) for c in truth.index]
@@ -418,8 +418,8 @@ for (name, r), marker, colour in zip(
     g = np.clip(r.concepts["skewness"].astype(float).to_numpy(), -6, 6)
     items.append((name, [gfig.scatter(concepts, g, marker=marker, size=10, color=colour)]))
 gfig.add_layout(Legend(items=items), "right")
-show(gfig)
-show(
+show_figure(gfig)
+show_figure(
     row(
         [
             concept_scatter(views[name], y, title=name, names=sorted(set(y)), width=360)
@@ -427,6 +427,163 @@ show(
         ]
     )
 )
+
+# %% [markdown]
+# ## Islands: what the full space keeps together and apart
+# Γ says how a concept's k\* values are spread, not what shape the concept has. Its
+# **islands** say that. Each sample links to the samples of its own concept that are closer
+# to it than its nearest sample of another concept; an island is a group of samples that
+# these links connect. So an island is a piece of the concept whose samples reach each
+# other without a sample of another concept coming first. `kw.kstar` computes them in the
+# full space with the same distances as k\* (`result.island`: each sample's island, 0 the
+# largest; `concepts["islands"]`: how many).
+#
+# Here we know how each concept was built, so the islands of the 64-D space can be held
+# against the blobs it was made of — and against the islands of the same points in the
+# two pictures.
+
+
+# %%
+truth = res["64-D"]
+
+
+def island_sizes(r, concept):
+    """Sizes of one concept's islands in result ``r``, largest first."""
+    return np.bincount(r.island[y == concept])
+
+
+def plural(n, word):
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+rows = {}
+for concept in truth.concepts.index:
+    s = island_sizes(truth, concept)
+    rows[concept] = {
+        "built as": plural(len(np.unique(blobs[y == concept])), "blob"),
+        "islands in 64-D": len(s),
+        "their sizes": ", ".join(map(str, s[:5])) + (f" + {len(s) - 5} more" if len(s) > 5 else ""),
+        "islands in PCA 2-D": len(island_sizes(res["PCA 2-D"], concept)),
+        "islands in t-SNE 2-D": len(island_sizes(res["t-SNE 2-D"], concept)),
+    }
+island_table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("concept")
+
+for concept in truth.concepts.index:
+    m = y == concept
+    cross = pd.crosstab(blobs[m], truth.island[m]) > 0  # blob x island: shares samples
+    why = [
+        f"blobs {' and '.join(map(str, cross.index[cross[i]]))} reach each other with no "
+        "other concept's sample coming first"
+        for i in cross.columns
+        if cross[i].sum() > 1
+    ] + [
+        f"blob {b} is broken into {plural(int(cross.loc[b].sum()), 'island')}: samples of "
+        "other concepts sit between its own"
+        for b in cross.index
+        if cross.loc[b].sum() > 1
+    ]
+    print(
+        f"concept {concept}: built as {plural(cross.shape[0], 'blob')} -> "
+        f"{plural(cross.shape[1], 'island')} in 64-D" + (": " + "; ".join(why) if why else "")
+    )
+island_table
+
+# %% [markdown]
+# Below, the samples of three concepts in the two pictures, coloured by their island **in
+# the full space** (the other concepts in grey): the concept whose islands t-SNE gathers
+# most, the one it splits most, and the one PCA breaks up most. Where one colour falls into
+# several groups, the picture splits what the full space keeps together; where colours mix
+# in one group, it merges what the full space keeps apart.
+
+# %%
+ISLAND_COLORS = ["#1f77b4", "#000000", "#e377c2", "#bcbd22", "#17becf"]  # no pattern colour
+SMALL = "#8c564b"  # every island past the fifth
+counts = island_table[["islands in 64-D", "islands in PCA 2-D", "islands in t-SNE 2-D"]]
+ratio = np.log(counts.div(counts["islands in 64-D"], axis=0))
+chosen = {}  # concept -> why it is shown; one row per concept
+for why, concept in (
+    ("t-SNE gathers", ratio["islands in t-SNE 2-D"].idxmin()),
+    ("t-SNE splits", ratio["islands in t-SNE 2-D"].idxmax()),
+    ("PCA breaks up", ratio["islands in PCA 2-D"].idxmax()),
+):
+    chosen.setdefault(concept, why)
+
+
+def island_scatter(points, concept, *, title):
+    """All samples in grey, ``concept``'s coloured by their full-space island."""
+    fig = figure(title=title, width=450, height=280, toolbar_location=None)
+    fig.scatter(points[:, 0], points[:, 1], size=3, color="#d9d9d9")
+    m = y == concept
+    island, sizes = truth.island[m], island_sizes(truth, concept)
+    items = []
+    for i, colour in enumerate(ISLAND_COLORS):
+        if i < len(sizes):
+            r = fig.scatter(*points[m][island == i].T, size=6, color=colour, alpha=0.8)
+            items.append((f"island {i} ({sizes[i]})", [r]))
+    if len(sizes) > len(ISLAND_COLORS):
+        rest = island >= len(ISLAND_COLORS)
+        r = fig.scatter(*points[m][rest].T, size=6, color=SMALL, alpha=0.8)
+        items.append((f"{len(sizes) - len(ISLAND_COLORS)} smaller ({rest.sum()})", [r]))
+    fig.add_layout(Legend(items=items, label_text_font_size="8pt"), "right")
+    return fig
+
+
+show_figure(
+    gridplot(
+        [
+            [
+                island_scatter(
+                    views[name],
+                    concept,
+                    title=f"concept {concept} in {name} ({why}): "
+                    f"{island_table.loc[concept, f'islands in {name}']} islands "
+                    f"(64-D: {island_table.loc[concept, 'islands in 64-D']})",
+                )
+                for name in ("PCA 2-D", "t-SNE 2-D")
+            ]
+            for concept, why in chosen.items()
+        ],
+        toolbar_location=None,
+    )
+)
+
+
+# %%
+def fate(concept, name):
+    """The concept's full-space islands of 3+ samples in a picture: kept, merged, split."""
+    m = y == concept
+    big = np.flatnonzero(island_sizes(truth, concept) >= 3)
+    keep = np.isin(truth.island[m], big)
+    cross = pd.crosstab(truth.island[m][keep], res[name].island[m][keep]) > 0
+    split = cross.sum(axis=1) > 1  # spread over several islands of the picture
+    merged = cross.loc[:, cross.sum(axis=0) > 1].any(axis=1)  # shares one with another
+    return pd.Series(
+        {"kept": (~split & ~merged).sum(), "merged": merged.sum(), "split": split.sum()}
+    )
+
+
+for name in ("PCA 2-D", "t-SNE 2-D"):
+    f = sum(fate(c, name) for c in truth.concepts.index)
+    print(
+        f"{name}: of the full-space islands with 3 or more samples, {f['kept']} stay one "
+        f"island of their own in the picture, {f['merged']} share an island with another "
+        f"island of their concept, {f['split']} are split over several (one can be both)."
+    )
+one_per_blob = sum(
+    pd.crosstab(blobs[y == c], truth.island[y == c]).astype(bool).sum().eq(1).all()
+    and len(np.unique(blobs[y == c])) == len(island_sizes(truth, c))
+    for c in truth.concepts.index
+)
+print(
+    f"\nReading: the islands are the ground truth of what each concept is made of. Here "
+    f"{one_per_blob} of the {len(truth.concepts)} concepts have exactly one island per blob "
+    "they were built from; the others show where the build itself says otherwise (two blobs "
+    "with nothing of another concept between them are one island; a wide blob with other "
+    "concepts' samples inside it is many). A 2-D picture redraws these borders: it "
+    "can merge islands that the full space keeps apart and split islands that it keeps "
+    "whole. Count islands in the full space; use the picture to look, not to count."
+)
+
 
 # %% [markdown]
 # ## Playground
@@ -438,7 +595,6 @@ show(
 # %%
 import ipywidgets as W
 from bokeh.models import ColumnDataSource
-from jupyter_bokeh import BokehModel
 
 points = ColumnDataSource(dict(x=[], y=[], colour=[]))
 bars = ColumnDataSource(dict(left=[], right=[], top=[]))
@@ -464,6 +620,7 @@ sliders = {
     "dim": W.IntSlider(value=2, min=2, max=128, description="dimension"),
 }
 summary = W.HTML()
+plots = Figure(row(scatter, hist))  # update() changes the figures, then sends them again
 
 
 def update(change=None):
@@ -485,6 +642,7 @@ def update(change=None):
         f"target (blue) {interpret.gamma(res, 'target')}: <b>{pattern}</b>; "
         f"mean normalised k* {v.mean():.2f}, median {np.median(v):.2f}; neighbour in black"
     )
+    plots.refresh()
 
 
 for w in sliders.values():
@@ -493,7 +651,7 @@ update()
 W.VBox(
     [
         W.HBox(list(sliders.values())),
-        W.HBox([BokehModel(scatter), BokehModel(hist)]),
+        plots,
         summary,
     ]
 )

@@ -77,13 +77,13 @@ print(
 # between ±t, Clustered below −t, t = 0.5).
 
 # %%
-from bokeh.io import output_notebook, show
 from bokeh.models import BoxAnnotation, Legend
 from bokeh.plotting import figure
-from bokeh.resources import Resources
 
-# BokehJS core from the installed package (offline; 1.2 MB, not all 3.9 MB of INLINE)
-output_notebook(Resources(mode="inline", components=["bokeh"]), hide_banner=True)
+# a Bokeh figure as a widget, drawn with the BokehJS the explorers share (offline, stored
+# once per notebook), wherever anywidget runs
+from kstar_widgets.widgets import show_figure
+
 t = results["trained", LAYERS[0]].threshold
 fig = figure(
     x_range=LAYERS,
@@ -115,7 +115,7 @@ legend = Legend(
     ]
 )
 fig.add_layout(legend, "right")
-show(fig)
+show_figure(fig)
 
 # %% [markdown]
 # ## Any timm model, stage by stage
