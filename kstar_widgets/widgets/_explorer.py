@@ -20,7 +20,7 @@ from ._islands import concept_islands, island_indexes
 from ._loader import BokehJSSource, shared_bokehjs
 from ._payload import explorer_payload, lowest_kstar
 from ._thumbs import thumbnail_ids, thumbnails
-from ._views import ESM, bokehjs_source, bokehjs_version
+from ._views import bokehjs_source, bokehjs_version, esm_source
 
 
 class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
@@ -31,7 +31,7 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
     keeps the selection, the threshold and the driving result in sync both ways.
     """
 
-    _esm = ESM
+    _esm = esm_source()
     payload = traitlets.Dict(
         help="Per-concept summaries of every result (binary buffers), made by explorer_payload()."
     ).tag(sync=True)

@@ -12,16 +12,15 @@ notebook, wherever anywidget runs.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import anywidget
 import ipywidgets
 import traitlets
 
 from ._loader import BokehJSSource, shared_bokehjs
-from ._views import bokehjs_source, bokehjs_version
+from ._views import STATIC, bokehjs_source, bokehjs_version, esm_source
 
-FIGURE_ESM = Path(__file__).parent / "static" / "figure.js"
+FIGURE_ESM = STATIC / "figure.js"
 
 
 class Figure(anywidget.AnyWidget):
@@ -45,7 +44,7 @@ class Figure(anywidget.AnyWidget):
     True
     """
 
-    _esm = FIGURE_ESM
+    _esm = esm_source(FIGURE_ESM)
     item = traitlets.Unicode(
         "",
         help="The figure as bokeh.embed.json_item ({'doc', 'root_id', 'target_id'}), as JSON "

@@ -16,6 +16,7 @@ from pathlib import Path
 
 STATIC = Path(__file__).parent / "static"
 ESM = STATIC / "kstar_views.js"
+LOADER = STATIC / "bokeh_loader.js"  # prepended to every widget's module
 REPORT_HOST = STATIC / "report_host.js"
 BOKEHJS_BUNDLES = ("bokeh.min.js", "bokeh-api.min.js")
 API_MARK = "/*kstar:bokeh-api*/"  # the module splits the source here (core, then the API)
@@ -38,9 +39,13 @@ def bokehjs_source() -> str:
     return f"{core}\n;{API_MARK}\n{api}"
 
 
-def esm_source() -> str:
-    """The ES module of the views (the anywidget ``_esm``)."""
-    return ESM.read_text(encoding="utf-8")
+def esm_source(module: Path = ESM) -> str:
+    """A widget's ES module (its anywidget ``_esm``): the shared BokehJS loader, then ``module``.
+
+    One module text, so ``loadBokeh`` is in the module's scope: the explorer and the
+    figure widget load BokehJS by the same code, at most once per page.
+    """
+    return LOADER.read_text(encoding="utf-8") + "\n" + module.read_text(encoding="utf-8")
 
 
 def _encode(value):
