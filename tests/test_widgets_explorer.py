@@ -358,5 +358,5 @@ def test_images_callable_and_object(digits):
 def test_bokehjs_is_asked_for_when_the_shared_model_is_out_of_reach(explorer):
     sent = []
     explorer.send = lambda content, buffers=None: sent.append(content)
-    explorer._on_message(explorer, {"action": "bokehjs"}, [])
+    explorer._handle_custom_msg({"action": "bokehjs"}, [])  # as a message from the page
     assert sent and sent[0]["bokehjs"] == explorer.bokehjs.source

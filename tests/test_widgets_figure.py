@@ -85,7 +85,7 @@ def test_the_page_can_ask_the_kernel_for_bokehjs():
     w = Figure(_figure("t"))
     sent = []
     w.send = sent.append
-    w._on_message(w, {"action": "bokehjs"}, [])
+    w._handle_custom_msg({"action": "bokehjs"}, [])  # as a message from the page
     assert sent and sent[0]["bokehjs"] == w.bokehjs.source
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import anywidget
-import ipywidgets
 import numpy as np
 import traitlets
 
@@ -17,13 +16,13 @@ from ._inputs import (
     find_label,
 )
 from ._islands import concept_islands, island_indexes
-from ._loader import BokehJSSource, shared_bokehjs
+from ._loader import UsesBokehJS, bokehjs_traits
 from ._payload import explorer_payload, lowest_kstar
 from ._thumbs import thumbnail_ids, thumbnails
-from ._views import bokehjs_source, bokehjs_version, esm_source
+from ._views import esm_source
 
 
-class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
+class KStarExplorer(ApproxMixin, UsesBokehJS, anywidget.AnyWidget):
     """Linked views of one or more k* results: overview, detail, intrusions, comparisons.
 
     Build it with :func:`explore`. The page (one ES module, ``static/kstar_views.js``)
@@ -41,14 +40,6 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
     islands = traitlets.Dict(
         help="The selected concept's islands in every result (sizes, members, intruding "
         "concepts), sent when a concept is selected; made by concept_islands()."
-    ).tag(sync=True)
-    bokehjs = traitlets.Instance(
-        BokehJSSource,
-        allow_none=True,
-        help="The kernel's shared model holding BokehJS (saved once per notebook, not per explorer).",
-    ).tag(sync=True, **ipywidgets.widget_serialization)
-    bokehjs_version = traitlets.Unicode(
-        "", help="Version of BokehJS the page needs; a loaded BokehJS of that version is reused."
     ).tag(sync=True)
     concept_index = traitlets.Int(
         -1, help="Position of the selected concept in the results' concept order; -1 for none."
@@ -96,11 +87,11 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
         self._labels = [x.item() if isinstance(x, np.generic) else x for x in first.concepts.index]
         self._thread = None
         super().__init__(
-            bokehjs=shared_bokehjs(),
-            bokehjs_version=bokehjs_version(),
+            **bokehjs_traits(),
             threshold=check_threshold(threshold, first.threshold),
         )
         self._rebuild()
+        self.on_msg(self._send_bokehjs)
         self.on_msg(self._on_message)
 
     def _rebuild(self):
@@ -183,9 +174,7 @@ class KStarExplorer(ApproxMixin, anywidget.AnyWidget):
 
     def _on_message(self, _widget, content, _buffers):
         action = content.get("action") if isinstance(content, dict) else None
-        if action == "bokehjs":  # the page could not reach the shared model: send it here
-            self.send({"bokehjs": bokehjs_source()})
-        elif action == "compute_approx" and not self.compute_reason and not self.busy:
+        if action == "compute_approx" and not self.compute_reason and not self.busy:
             self.compute_approx()
 
     # -- actions --------------------------------------------------------------------------------

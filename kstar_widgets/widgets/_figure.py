@@ -14,16 +14,15 @@ from __future__ import annotations
 import json
 
 import anywidget
-import ipywidgets
 import traitlets
 
-from ._loader import BokehJSSource, shared_bokehjs
-from ._views import STATIC, bokehjs_source, bokehjs_version, esm_source
+from ._loader import UsesBokehJS, bokehjs_traits
+from ._views import STATIC, esm_source
 
 FIGURE_ESM = STATIC / "figure.js"
 
 
-class Figure(anywidget.AnyWidget):
+class Figure(UsesBokehJS, anywidget.AnyWidget):
     """A Bokeh figure or layout shown as a widget; assign ``.figure`` again to redraw it in place.
 
     Parameters
@@ -51,14 +50,6 @@ class Figure(anywidget.AnyWidget):
         "text, set from .figure. Text, not a dict: a saved notebook sorts the keys of its widget "
         "state, and BokehJS needs each model defined before a reference to it.",
     ).tag(sync=True)
-    bokehjs = traitlets.Instance(
-        BokehJSSource,
-        allow_none=True,
-        help="The kernel's shared model holding BokehJS (the same one the explorers reference).",
-    ).tag(sync=True, **ipywidgets.widget_serialization)
-    bokehjs_version = traitlets.Unicode(
-        "", help="Version of BokehJS the page needs; a loaded BokehJS of that version is reused."
-    ).tag(sync=True)
     figure = traitlets.Any(
         None,
         allow_none=True,
@@ -67,8 +58,8 @@ class Figure(anywidget.AnyWidget):
     )
 
     def __init__(self, figure=None, **kwargs):
-        super().__init__(bokehjs=shared_bokehjs(), bokehjs_version=bokehjs_version(), **kwargs)
-        self.on_msg(self._on_message)
+        super().__init__(**bokehjs_traits(), **kwargs)
+        self.on_msg(self._send_bokehjs)
         self.figure = figure
 
     @traitlets.validate("figure")
@@ -94,10 +85,6 @@ class Figure(anywidget.AnyWidget):
         self.item = (
             "" if self.figure is None else json.dumps(json_item(self.figure), allow_nan=False)
         )
-
-    def _on_message(self, _widget, content, _buffers):
-        if isinstance(content, dict) and content.get("action") == "bokehjs":
-            self.send({"bokehjs": bokehjs_source()})  # the page could not reach the shared model
 
 
 def show_figure(figure) -> None:

@@ -33,3 +33,30 @@ def shared_bokehjs() -> BokehJSSource:
     if _SHARED is None or _SHARED.comm is None:
         _SHARED = BokehJSSource(source=bokehjs_source(), version=bokehjs_version())
     return _SHARED
+
+
+class UsesBokehJS(traitlets.HasTraits):
+    """What every widget that draws with BokehJS shares: the shared model, its version,
+    and the kernel's answer when the page cannot reach that model.
+
+    A subclass passes ``**bokehjs_traits()`` to its ``__init__`` (so the first state the
+    page gets already names the model) and calls ``self.on_msg(self._send_bokehjs)``.
+    """
+
+    bokehjs = traitlets.Instance(
+        BokehJSSource,
+        allow_none=True,
+        help="The kernel's shared model holding BokehJS (saved once per notebook, not per widget).",
+    ).tag(sync=True, **ipywidgets.widget_serialization)
+    bokehjs_version = traitlets.Unicode(
+        "", help="Version of BokehJS the page needs; a loaded BokehJS of that version is reused."
+    ).tag(sync=True)
+
+    def _send_bokehjs(self, _widget, content, _buffers):
+        if isinstance(content, dict) and content.get("action") == "bokehjs":
+            self.send({"bokehjs": bokehjs_source()})  # the page could not reach the shared model
+
+
+def bokehjs_traits() -> dict:
+    """``bokehjs`` and ``bokehjs_version`` for a new widget: the kernel's one model."""
+    return {"bokehjs": shared_bokehjs(), "bokehjs_version": bokehjs_version()}
