@@ -16,25 +16,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(REPO / "tests"))
+from browser_helpers import (  # noqa: E402  (the browser tests' chromium flags and server)
+    ARGS,
+    CHROMIUM,
+    free_port,
+    jupyter_cmd,
+    start_server,
+    stop,
+    write_notebook,
+)
+
 VIEWS = {
     "overview": ".kstar-view-overview",
     "detail": ".kstar-view-detail",
@@ -108,12 +105,6 @@ def shoot_islands(browser, out: Path, page_path: Path, result: str):
     page.close()
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def shoot_lab(browser, out: Path, with_approx: bool):
     """The explorer in a live JupyterLab at 1280x800 (file browser open) and 1920x1080."""
     tmp = Path(tempfile.mkdtemp())
@@ -123,41 +114,10 @@ def shoot_lab(browser, out: Path, with_approx: bool):
         f"WITH_APPROX = {with_approx}\n" + SETUP,
         "w = kw.explore(results, images=images)\nw",
     ]
-    nb = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "outputs": [],
-                "execution_count": None,
-                "source": c,
-            }
-            for c in cells
-        ],
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    (root / "explorer.ipynb").write_text(json.dumps(nb))
-    port = _free_port()
-    cmd = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-        "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=T",
-        f"--LabApp.workspaces_dir={tmp / 'ws'}", f"--LabApp.user_settings_dir={tmp / 'settings'}",
-        f"--ServerApp.root_dir={root}", "--allow-root",
-    ]  # fmt: skip
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    log = open(tmp / "lab.log", "w")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
+    write_notebook(root / "explorer.ipynb", cells)
+    port = free_port()
+    proc = start_server(jupyter_cmd(port, tmp, root), port, tmp, root)
     try:
-        for _ in range(180):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token=T", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"http://127.0.0.1:{port}/lab/workspaces/shots/tree/explorer.ipynb?reset&token=T")
         page.wait_for_selector(".jp-Notebook", timeout=90_000)
@@ -193,9 +153,7 @@ def shoot_lab(browser, out: Path, with_approx: bool):
             print(path, "file browser open:", page.locator("#filebrowser").is_visible(),
                   "cut:", page.evaluate(CUT_JS))  # fmt: skip
     finally:
-        proc.terminate()
-        proc.wait(20)
-        log.close()
+        stop(proc)
 
 
 def main(argv=None):
@@ -218,7 +176,7 @@ def main(argv=None):
         scope["results"], page_path, images=scope["images"], title="k* of sklearn digits"
     )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         if not args.islands_only:
             shoot_report(browser, out, page_path)
         shoot_islands(browser, out, page_path, "pca8")

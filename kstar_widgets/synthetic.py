@@ -149,3 +149,26 @@ def pattern_space(
         target = hosts[which] + rng.normal(0.0, spread, size=(per_concept, dim))
     features = np.vstack([*parts, target]).astype(np.float32)
     return features, np.array(labels + ["target"] * per_concept)
+
+
+def kstar_result(n=50_000, n_concepts=1_000, seed=0, islands=True):
+    """A KStarResult with varied per-concept k* shapes, built without computing k* (views at scale).
+
+    With ``islands``, a tenth of the samples are singleton islands and the rest of
+    each concept one island (about 6,000 islands).
+    """
+    rng = np.random.default_rng(seed)
+    codes = np.sort(rng.integers(0, n_concepts, n))
+    sizes = np.bincount(codes, minlength=n_concepts)
+    shape = rng.uniform(0.3, 3.0, n_concepts)[codes]
+    k = np.clip((rng.beta(shape, 1.5) * sizes[codes]).astype(np.int64), 1, sizes[codes])
+    names = np.array([f"concept {i}" for i in range(n_concepts)])
+    island = np.where(rng.random(n) < 0.1, np.arange(n) + 1, 0) if islands else None
+    from ._result import KStarResult
+
+    return KStarResult.build(
+        k=k, censored=np.zeros(n, bool), labels=names[codes], codes=codes,
+        concept_labels=names, threshold=0.5, name="exact", intruder=rng.integers(0, n, n),
+        intruder_distance=rng.random(n), method="exact", metric="euclidean", reason="synthetic",
+        island=island,
+    )  # fmt: skip

@@ -106,6 +106,26 @@ def shell_noise(error) -> bool:
     )
 
 
+def write_notebook(path: Path, cells) -> None:
+    """A notebook of code cells (source strings), not yet run, with a python3 kernel."""
+    import json
+
+    cells = [
+        {
+            "id": f"cell-{i}",
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": source,
+        }
+        for i, source in enumerate(cells)
+    ]
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
+    Path(path).write_text(json.dumps(nb))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,7 +8,6 @@ KSTAR_REQUIRE_BROWSER=1).
 
 import contextlib
 import io
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +25,7 @@ from browser_helpers import (
     start_server,
     stop,
     wait_for,
+    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -89,28 +89,11 @@ def browser():
             b.close()
 
 
-def _write(path, cells):
-    cells = [
-        {
-            "id": f"cell-{i}",
-            "cell_type": "code",
-            "metadata": {},
-            "outputs": [],
-            "execution_count": None,
-            "source": s,
-        }
-        for i, s in enumerate(cells)
-    ]
-    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb = {"cells": cells, "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
-    path.write_text(json.dumps(nb))
-
-
 @pytest.fixture
 def lab(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
-    _write(root / "figure.ipynb", CELLS)
+    write_notebook(root / "figure.ipynb", CELLS)
     port = free_port()
     proc = start_server(jupyter_cmd(port, tmp_path, root), port, tmp_path, root)
     try:
@@ -192,7 +175,7 @@ def test_saved_notebook_draws_its_figures_from_the_stored_bokehjs(browser, tmp_p
 
     root = tmp_path / "root"
     root.mkdir()
-    _write(root / "saved.ipynb", SAVED)
+    write_notebook(root / "saved.ipynb", SAVED)
     nb = nbformat.read(root / "saved.ipynb", as_version=4)
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(root)}}).execute()

@@ -8,7 +8,6 @@ KSTAR_REQUIRE_BROWSER=1 (CI), where a missing browser fails.
 """
 
 import contextlib
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -34,6 +33,7 @@ from browser_helpers import (
     start_server,
     stop,
     wait_for,
+    write_notebook,
 )
 
 pytestmark = pytest.mark.browser
@@ -60,33 +60,12 @@ def expect():
     return Expect(results())
 
 
-def _notebook(path: Path, cells):
-    nb = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "metadata": {},
-                "outputs": [],
-                "execution_count": None,
-                "source": s,
-            }
-            for s in cells
-        ],
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path.write_text(json.dumps(nb))
-
-
 @pytest.fixture
 def lab(tmp_path):
     """A Jupyter server (JupyterLab 4 and Notebook 7) over a folder with one notebook."""
     root = tmp_path / "root"
     root.mkdir()
-    _notebook(root / "explore.ipynb", CELLS)
+    write_notebook(root / "explore.ipynb", CELLS)
     port = free_port()
     proc = start_server(jupyter_cmd(port, tmp_path, root), port, tmp_path, root)
     try:

@@ -24,6 +24,25 @@ CONCEPT_EXTRAS = {
 }
 
 
+def wire_bytes(value) -> int:
+    """Bytes the page receives for a synced value: binary buffers as they travel, the rest as JSON."""
+    import json
+
+    buffers = []
+
+    def strip(v):
+        if isinstance(v, memoryview):
+            buffers.append(v.nbytes)
+            return None
+        if isinstance(v, dict):
+            return {k: strip(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [strip(x) for x in v]
+        return v
+
+    return len(json.dumps(strip(value))) + sum(buffers)
+
+
 def to_buffer(array, dtype) -> dict:
     """``{"dtype", "shape", "buffer"}`` with a memoryview, the wire form of an ndarray."""
     arr = np.ascontiguousarray(array, dtype=dtype)
