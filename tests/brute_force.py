@@ -61,3 +61,14 @@ def canonical_partition(ids):
     for i, v in enumerate(ids.tolist()):
         smallest.setdefault(v, i)
     return np.array([smallest[v] for v in ids.tolist()], dtype=np.int64)
+
+
+def float64_only_pairs(pairs=6):
+    """A space whose island edges only float64 can decide: each concept-0 sample p has a
+    same-concept q 1e-9 closer than its foreign f (float32 rounds the two distances alike).
+    The true islands: `pairs` per concept ({p, q} each); without the edge, 2 * pairs."""
+    at = 10.0 * np.arange(pairs)
+    p = np.c_[at, np.zeros(pairs)]
+    step = np.array([1.0, 0.0])
+    x = np.vstack([p, p + (1 - 1e-9) * step, p + step])  # float64 input, as given
+    return x, np.repeat([0, 0, 1], pairs)

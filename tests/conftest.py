@@ -42,3 +42,19 @@ def client(dask_client):
     """The session's Dask client, with both workers back (a test may have killed one)."""
     dask_client.wait_for_workers(2, timeout=60)
     return dask_client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium under playwright (tests/browser_helpers.py: flags, skip or fail)."""
+    from browser_helpers import ARGS, CHROMIUM, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -15,13 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from browser_helpers import (
-    ARGS,
-    CHROMIUM,
     SETUP,
     free_port,
     jupyter_cmd,
     new_page,
-    require_browser,
     start_server,
     stop,
     wait_for,
@@ -74,19 +71,6 @@ FIGURES_JS = """() => [...document.querySelectorAll('.kstar-figure[data-ready]')
 })"""
 BOKEH_SCRIPTS_JS = """() => [...document.scripts]
     .filter((s) => s.textContent.includes('root.Bokeh = bokeh')).length"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from browser_helpers import (
-    ARGS,
-    CHROMIUM,
     ISLANDS_JS,
     SETUP,
     SHOWN_JS,
@@ -27,7 +25,6 @@ from browser_helpers import (
     island_members,
     jupyter_cmd,
     new_page,
-    require_browser,
     results,
     run_selections,
     start_server,
@@ -40,19 +37,6 @@ pytestmark = pytest.mark.browser
 
 EXPLORE = "w = kw.explore({'exact': res, 'noisy': noisy}, images=images)\n"
 CELLS = [SETUP, EXPLORE + WATCH + "w", "w.save('report.html'); print('saved')"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="module")

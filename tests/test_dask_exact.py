@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from brute_force import brute_force_islands
+from brute_force import brute_force_islands, float64_only_pairs
 from hypothesis import HealthCheck, given, settings
 from test_exact import rows_per_block, tied_spaces
 from test_islands import partition
@@ -115,11 +115,7 @@ def test_island_edges_only_float64_can_decide(client):
     """p's same-concept q lies 1e-9 closer than its foreign f: float32 cannot tell them apart,
     the float64 settling on the worker makes {p, q} an edge (without it: two islands each)."""
     pairs = 6
-    at = 10.0 * np.arange(pairs)
-    p = np.c_[at, np.zeros(pairs)]
-    step = np.array([1.0, 0.0])
-    x = np.vstack([p, p + (1 - 1e-9) * step, p + step])  # float64 input, as given
-    y = np.repeat([0, 0, 1], pairs)
+    x, y = float64_only_pairs(pairs)
     with dask_blocks(4):  # the pairs cut over blocks
         res = assert_same_as_local(x, y, client)
     np.testing.assert_array_equal(partition(res), brute_force_islands(x, y))

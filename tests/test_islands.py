@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from brute_force import brute_force_islands, canonical_partition, reference_rows
+from brute_force import brute_force_islands, canonical_partition, float64_only_pairs, reference_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_exact import blocks_of, rows_per_block, tied_spaces
@@ -59,11 +59,7 @@ def test_island_edges_only_float64_can_decide(rows):
     """p's same-concept q lies 1e-9 closer than its foreign f: float32 cannot tell the two
     apart, the float64 settling makes {p, q} an edge (without it: two islands each)."""
     pairs = 6
-    at = 10.0 * np.arange(pairs)
-    p = np.c_[at, np.zeros(pairs)]
-    step = np.array([1.0, 0.0])
-    x = np.vstack([p, p + (1 - 1e-9) * step, p + step])  # float64 input, as given
-    y = np.repeat([0, 0, 1], pairs)
+    x, y = float64_only_pairs(pairs)
     with blocks_of(rows):  # None: one block; 4: the pairs cut over blocks
         res = assert_islands_match(x, y)
     assert res.concepts["islands"].tolist() == [pairs, pairs]
