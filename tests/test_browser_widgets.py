@@ -365,7 +365,7 @@ def test_report_islands_select_both_ways_and_follow_the_driver(browser, expect, 
     assert page.evaluate(ISLANDS_JS)["picked"] == ["3"]
     page.locator(".kstar-drivers button", has_text="noisy").click()
     shown = expect_islands(page, noisy, "noisy", names, code, "switching the driver")
-    assert "approximate: an upper bound on the count" in shown["text"]
+    assert "approximate (islands from the kNN lists): an upper bound on the count" in shown["text"]
     page.locator(".kstar-drivers button", has_text="plain").click()
     text = page.inner_text(".kstar-islands")
     assert "Islands not computed (kstar(..., islands=True))" in text, text

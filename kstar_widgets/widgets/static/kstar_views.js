@@ -364,7 +364,7 @@ function islandsView(ctx, code, isl, picked, thumbs, pick) {
   const count = fig.count[code];
   title.textContent += `: ${count} (largest holds ${pct(fig.largest[code])} of the samples)`;
   const out = [title];
-  if (fig.approximate) out.push(h("div", { class: "kstar-note kstar-islands-approx" }, "approximate: an upper bound on the count (islands from the kNN lists)"));
+  if (fig.approximate) out.push(h("div", { class: "kstar-note kstar-islands-approx" }, "approximate (islands from the kNN lists): an upper bound on the count wherever the lists hold each sample’s nearest foreign neighbour (docs/method.md)"));
   if (count === 1) out.push(h("div", { class: "kstar-islands-one" }, "One island: every sample reaches every other before a foreign sample"));
   const mine = isl.code === code ? isl.results[ctx.driverIndex()] : null;
   if (!mine) return [...out, h("div", { class: "kstar-note" }, "loading the islands…")];
