@@ -143,12 +143,27 @@ def main(argv=None):
     args = ap.parse_args(argv)
     print(f"{time.strftime('%Y-%m-%d %H:%M')}, uptime: {os.popen('uptime').read().strip()}")
     with tempfile.TemporaryDirectory() as folder:
-        x, y = make_space(args.n, args.dim, args.concepts)
+        # the data are made in a subprocess, so the client's peak memory is the run's own
         x_path = os.path.join(folder, "x.npy")
-        np.save(x_path, x)
-        np.save(os.path.join(folder, "y.npy"), y)
-        gib = x.nbytes / 2**30
-        del x
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys, numpy as np; sys.path.insert(0, sys.argv[1]); "
+                "from bench_approx_scale import make_space; "
+                "x, y = make_space(*map(int, sys.argv[2:5])); "
+                "np.save(sys.argv[5], x); np.save(sys.argv[6], y)",
+                os.path.dirname(os.path.abspath(__file__)),
+                str(args.n),
+                str(args.dim),
+                str(args.concepts),
+                x_path,
+                os.path.join(folder, "y.npy"),
+            ],
+            check=True,
+        )
+        y = np.load(os.path.join(folder, "y.npy"))
+        gib = os.path.getsize(x_path) / 2**30
         local = run_local(folder, args.n_neighbors)
         print(
             f"in-process approx (K={local['K']}): {local['seconds']:.0f} s "
