@@ -29,7 +29,7 @@ def dask_client():
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            memory_limit="2GiB",
+            memory_limit="4GiB",  # timm and torch in a worker; 2 x 4 GiB of this 24 GiB box
             dashboard_address=":0",
         ) as cluster,
         distributed.Client(cluster) as c,
@@ -39,8 +39,15 @@ def dask_client():
 
 @pytest.fixture
 def client(dask_client):
-    """The session's Dask client, with both workers back (a test may have killed one)."""
-    dask_client.wait_for_workers(2, timeout=60)
+    """The session's Dask client, with both workers back (a test may have killed one).
+
+    A nanny restarts a dead worker, which on a loaded 2-core machine (importing torch) can
+    take minutes; a worker that did not come back is started anew by scaling to 2."""
+    try:
+        dask_client.wait_for_workers(2, timeout=120)
+    except TimeoutError:
+        dask_client.cluster.scale(2)
+        dask_client.wait_for_workers(2, timeout=300)
     return dask_client
 
 
