@@ -25,9 +25,9 @@ def throughput(spec, n, batch_size, device):
     import torch
 
     import kstar_widgets as kw
-    from kstar_widgets._device import resolve_device
     from kstar_widgets.features._extract import load_backbone
     from kstar_widgets.features._loop import encode_all
+    from kstar_widgets.utils._device import resolve_device
 
     dev = resolve_device(device)
     backbone = load_backbone(spec, pretrained=False)

@@ -11,11 +11,11 @@ from . import synthetic
 from ._compare import Comparison, compare
 from ._kstar import kstar
 from ._null import NullBaseline, null_baseline
-from ._result import KStarResult
-from ._stats import PATTERN_COLORS, PATTERNS, classify
-from ._warnings import DegenerateSpaceWarning
+from ._result import KStarResult, load
+from .stats._patterns import PATTERN_COLORS, PATTERNS, classify
+from .utils._warnings import ApproxAuditWarning, ConceptSizeWarning, DegenerateSpaceWarning
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it here
 
 # name -> submodule that defines it, imported on first access (PEP 562)
 _LAZY = {
@@ -30,7 +30,9 @@ _LAZY = {
 __all__ = [
     "PATTERNS",
     "PATTERN_COLORS",
+    "ApproxAuditWarning",
     "Comparison",
+    "ConceptSizeWarning",
     "DegenerateSpaceWarning",
     "Features",
     "KStarResult",
@@ -43,6 +45,7 @@ __all__ = [
     "extract",
     "features",
     "kstar",
+    "load",
     "null_baseline",
     "report",
     "synthetic",

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._bootstrap import check_bootstrap
-from ._paired import bootstrap_differences, difference
 from ._result import KStarResult
-from ._stats import PATTERNS, UNDEFINED
-from ._verdict import verdict
+from .stats._bootstrap import check_bootstrap
+from .stats._draws import size_note
+from .stats._paired import bootstrap_differences, difference
+from .stats._patterns import PATTERNS, UNDEFINED
+from .stats._rank import rank_correlation
+from .stats._verdict import verdict
+from .utils._format import number
+from .utils._warnings import warn_concept_sizes
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,7 +48,8 @@ class Comparison:
     confusion : pandas.DataFrame
         Pattern of a (rows) against pattern of b (columns), counts of concepts in both.
     rank_correlation : float
-        Spearman correlation of Γ across concepts where both are finite.
+        Spearman correlation of Γ across the concepts where both are finite; NaN when
+        fewer than 3 are (a rank correlation of 2 values is always ±1).
     summary : pandas.DataFrame
         The two whole-space summaries side by side.
     differences : pandas.DataFrame
@@ -87,8 +92,13 @@ class Comparison:
 
         Examples
         --------
-        >>> cmp.verdict("share_fractured")  # doctest: +SKIP
-        'robust fractures fewer concepts than standard: Δ share Fractured −0.20 [−0.40, −0.10]'
+        >>> import numpy as np, kstar_widgets as kw
+        >>> x, y = kw.synthetic.concept_space(n_concepts=6, per_concept=40, dim=8, random_state=0)
+        >>> noisy = x + np.random.default_rng(1).normal(size=x.shape)
+        >>> a = kw.kstar(x, y, progress=False, name="standard")
+        >>> cmp = kw.compare(a, kw.kstar(noisy, y, progress=False, name="noisy"))
+        >>> cmp.verdict("mean_skewness")
+        'no clear difference between standard and noisy: Δ mean Γ −0.38 [−1.71, 0.77]'
         """
         return verdict(self, figure)
 
@@ -96,14 +106,13 @@ class Comparison:
         na, nb = self.names
         head = f"<Comparison {na!r} vs {nb!r}: "
         if self.paired:
-            head += f"same k* for {self.kstar_agreement:.1%} of samples, "
+            head += f"same k* for {number(self.kstar_agreement, '.1%')} of samples, "
         else:
             head += "different samples (unpaired intervals only), "
         return (
-            head + f"same pattern for {self.pattern_agreement:.1%} of concepts, "
-            f"Spearman ρ(Γ) = {self.rank_correlation:.3f}, {len(self.changed)} concept(s) changed; "
-            + self.verdict("share_fractured")
-            + ">"
+            head + f"same pattern for {number(self.pattern_agreement, '.1%')} of concepts, "
+            f"Spearman ρ(Γ) = {number(self.rank_correlation, '.3f')}, "
+            f"{len(self.changed)} concept(s) changed; " + self.verdict("share_fractured") + ">"
         )
 
 
@@ -133,6 +142,14 @@ def compare(
     -------
     Comparison
 
+    Warns
+    -----
+    ConceptSizeWarning
+        When a concept has another size in a than in b, or one result's concept sizes lie
+        more than 2x apart: Γ changes with the number of samples per concept, so compare
+        ``kstar(..., per_concept=n)`` results instead (docs/method.md, "Concept sizes").
+        Two size-matched results on the same rows and seed are paired draw by draw.
+
     Examples
     --------
     >>> import numpy as np, kstar_widgets as kw
@@ -150,15 +167,82 @@ def compare(
                 f"compare() takes two KStarResult objects; {which} is {type(r).__name__}."
             )
     n_boot, confidence, seed = check_bootstrap(n_boot, confidence, random_state)
-    paired = a.n_samples == b.n_samples and np.array_equal(a.labels, b.labels)
-    na, nb = a.name or "a", b.name or "b"
-    if na == nb:
-        na, nb = f"{na} (a)", f"{nb} (b)"
+    paired = _same_samples(a, b)
+    na, nb = _names(a, b)
+    _warn_sizes(a, b, na, nb)
     samples, agreement = _samples(a, b) if paired else (None, float("nan"))
     concept_ci, differences = bootstrap_differences(
         a, b, paired=paired, n_boot=n_boot, confidence=confidence, seed=seed
     )
-    ca, cb = a.concepts, b.concepts
+    common = concept_ci.index
+    pa, pb = a.concepts["pattern"][common].astype(str), b.concepts["pattern"][common].astype(str)
+    return Comparison(
+        a=a,
+        b=b,
+        names=(na, nb),
+        samples=samples,
+        kstar_agreement=agreement,
+        concepts=_concepts(a.concepts, b.concepts, concept_ci, paired),
+        pattern_agreement=float((pa == pb).mean()) if len(common) else float("nan"),
+        confusion=_confusion(pa, pb, na, nb),
+        rank_correlation=rank_correlation(
+            a.concepts["skewness"][common], b.concepts["skewness"][common]
+        ),
+        summary=pd.concat([a.summary.rename(na), b.summary.rename(nb)], axis=1),
+        differences=differences,
+        paired=paired,
+        n_boot=n_boot,
+        confidence=confidence,
+    )
+
+
+def _same_samples(a: KStarResult, b: KStarResult) -> bool:
+    """Same samples in the same order and, for size-matched results, the same draws."""
+    if (a.draws is None) != (b.draws is None):
+        return False
+    if a.draws is not None and not (
+        np.array_equal(a.draws.index, b.draws.index)
+        and np.array_equal(a.draws.codes, b.draws.codes)
+    ):
+        return False
+    return a.n_samples == b.n_samples and np.array_equal(a.labels, b.labels)
+
+
+def _warn_sizes(a: KStarResult, b: KStarResult, na: str, nb: str) -> None:
+    """ConceptSizeWarning when a concept has other sizes in a and b, or within one result
+    sizes differ more than twofold: Γ changes with size, so Γ is then not comparable."""
+    common = a.concepts.index.intersection(b.concepts.index, sort=False)
+    sa, sb = a.concepts["n"][common].to_numpy(), b.concepts["n"][common].to_numpy()
+    if (sa != sb).any():
+        lo = int(min(sa.min(), sb.min()))
+        warn_concept_sizes(
+            f"concept sizes differ between {na} ({_sizes(sa)} samples per concept) and {nb} "
+            f"({_sizes(sb)}): Γ changes with the number of samples per concept, so Γ and the "
+            f"patterns are not comparable as they stand; compare kstar(..., per_concept={lo}) "
+            "results of both (docs/method.md, Concept sizes)."
+        )
+        return
+    for r, name in ((a, na), (b, nb)):
+        note = size_note(r.concepts["n"].to_numpy())
+        if note is not None:
+            warn_concept_sizes(f"{name}: {note} (docs/method.md, Concept sizes).")
+
+
+def _sizes(n) -> str:
+    """ "80" or "12-480": the range of concept sizes."""
+    lo, hi = int(n.min()), int(n.max())
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def _names(a: KStarResult, b: KStarResult) -> tuple[str, str]:
+    """The results' names, "a" / "b" for none, made distinct when they are the same."""
+    na, nb = a.name or "a", b.name or "b"
+    return (f"{na} (a)", f"{nb} (b)") if na == nb else (na, nb)
+
+
+def _concepts(ca: pd.DataFrame, cb: pd.DataFrame, concept_ci, paired: bool) -> pd.DataFrame:
+    """Per concept (all of a and b, by label): sizes, Γ of each, ΔΓ with its interval,
+    patterns, same_pattern, and the islands of each when both have them."""
     sizes = {"n": ca["n"]} if paired else {"n_a": ca["n"], "n_b": cb["n"]}
     concepts = pd.DataFrame(
         {
@@ -172,46 +256,23 @@ def compare(
             "pattern_b": cb["pattern"],
         }
     )
-    concepts["same_pattern"] = concepts["pattern_a"].astype(str) == concepts["pattern_b"].astype(
-        str
-    )
+    same = concepts["pattern_a"].astype(str) == concepts["pattern_b"].astype(str)
+    concepts["same_pattern"] = same
     if "islands" in ca and "islands" in cb:
         concepts["islands_a"], concepts["islands_b"] = ca["islands"], cb["islands"]
         concepts["islands_diff"] = cb["islands"] - ca["islands"]
-    common = concept_ci.index
-    pa, pb = ca["pattern"][common].astype(str), cb["pattern"][common].astype(str)
+    return concepts
+
+
+def _confusion(pa: pd.Series, pb: pd.Series, na: str, nb: str) -> pd.DataFrame:
+    """Counts of the concepts in both by pattern of a (rows) and of b (columns)."""
     order = [*PATTERNS, UNDEFINED]
-    confusion = pd.crosstab(
+    return pd.crosstab(
         pd.Categorical(pa, categories=order),
         pd.Categorical(pb, categories=order),
         rownames=[na],
         colnames=[nb],
         dropna=False,
-    )
-    ga, gb = ca["skewness"][common].to_numpy(), cb["skewness"][common].to_numpy()
-    both = np.isfinite(ga) & np.isfinite(gb)
-    if both.sum() >= 2:
-        from scipy.stats import spearmanr
-
-        rho = float(spearmanr(ga[both], gb[both]).statistic)
-    else:
-        rho = float("nan")
-    summary = pd.concat([a.summary.rename(na), b.summary.rename(nb)], axis=1)
-    return Comparison(
-        a=a,
-        b=b,
-        names=(na, nb),
-        samples=samples,
-        kstar_agreement=agreement,
-        concepts=concepts,
-        pattern_agreement=float((pa == pb).mean()) if len(common) else float("nan"),
-        confusion=confusion,
-        rank_correlation=rho,
-        summary=summary,
-        differences=differences,
-        paired=paired,
-        n_boot=n_boot,
-        confidence=confidence,
     )
 
 

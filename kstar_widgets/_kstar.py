@@ -1,24 +1,26 @@
-"""kstar(): validate, choose the method, run it, and assemble the result."""
+"""kstar(): validate once, ask the registry for the engine, run it, and assemble the result."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
-from ._bootstrap import check_bootstrap
 from ._result import KStarResult
-from ._validation import (
+from .engines import build_problem, connect, select_engine
+from .engines.dask._source import temporary_copies
+from .stats._audit import audited
+from .stats._bootstrap import check_bootstrap
+from .stats._draws import Draws, check_draws, pooled_replicates, stratified, tabulate
+from .utils._validation import (
     check_backend,
     check_features,
     check_labels,
     check_method,
-    check_metric,
-    check_n_neighbors,
     check_threshold,
 )
-from ._warnings import warn_if_degenerate
-from .engines import Metric, Problem, choose_engine, default_n_neighbors, get_engine
+from .utils._warnings import warn_if_degenerate
 
 
 def kstar(
@@ -38,6 +40,9 @@ def kstar(
     islands=True,
     backend="local",
     client=None,
+    engine=None,
+    per_concept=None,
+    n_draws=10,
 ):
     """Compute the k* distribution of a latent space.
 
@@ -95,6 +100,24 @@ def kstar(
         ("tcp://host:8786"); giving one implies backend="dask". Default: the
         current Dask client, else a new LocalCluster with one single-threaded
         worker per core.
+    engine : Engine, optional
+        An engine object to run instead of the one ``method`` and ``backend`` choose,
+        with its own options, e.g. ``kstar_widgets.engines.ExactEngine(block_rows=256)``
+        or ``kstar_widgets.engines.dask.DaskExactEngine(client, block_rows=1024)``;
+        it sets the backend (and the client) itself. ``result.reason`` names it.
+    per_concept : int, optional
+        Compare at equal concept sizes: Γ changes with the number of samples per concept
+        (docs/method.md, "Concept sizes"). k* is computed on ``n_draws`` seeded
+        stratified draws of ``per_concept`` samples per concept (concepts with fewer keep
+        all theirs: ``concepts["n_available"]``, ``"subsampled"`` and ``"note"`` say so);
+        every figure is averaged over the draws, with intervals from the draws'
+        bootstrap replicates pooled (``ceil(n_boot / n_draws)`` per draw), so they
+        include the draw-to-draw spread. The per-sample arrays are the first draw's
+        (``result.draws.index[0]`` are their rows of ``features``); ``result.info``
+        records per_concept, n_draws and the seed (``random_state``, None meaning 0).
+        Local backend only.
+    n_draws : int, default=10
+        Number of draws with ``per_concept``.
 
     Returns
     -------
@@ -108,47 +131,64 @@ def kstar(
     >>> res = kw.kstar(x, [0] * 50 + [1] * 50, progress=False)
     >>> res.concepts["pattern"].tolist()
     ['Clustered', 'Clustered']
+    >>> size_matched = kw.kstar(x, [0] * 50 + [1] * 50, per_concept=20, n_draws=3, progress=False)
+    >>> size_matched.concepts["n"].tolist(), size_matched.info["n_draws"]
+    ([20, 20], 3)
     """
     import torch  # noqa: F401  (its one-off import, ~4 s cold, is not part of the timings)
 
     t_start = time.perf_counter()
     threshold = check_threshold(threshold)
-    if check_backend(backend, client) == "dask":
-        from .engines import dask
-
-        check_method(method)
-        client = dask.resolve_client(client, progress=progress)
-        problem, concept_labels = dask.build_problem(
-            features, labels, metric=metric, n_neighbors=n_neighbors,
-            random_state=random_state, device=device, client=client, islands=islands,
-            progress=progress,
+    per_concept, n_draws = check_draws(per_concept, n_draws)
+    if per_concept is not None:
+        return _size_matched(
+            features, labels, per_concept=per_concept, n_draws=n_draws, threshold=threshold,
+            random_state=random_state, n_boot=n_boot, confidence=confidence, name=name,
+            backend=backend, client=client, engine=engine, method=method, metric=metric,
+            n_neighbors=n_neighbors, device=device, progress=progress, islands=islands,
         )  # fmt: skip
-        if method == "approx":
-            engine = dask.DaskApproxEngine(client)
-        else:  # auto: on a cluster, exact (its cost falls with the workers)
-            engine = dask.DaskExactEngine(client)
-        reason = f"backend='dask', method={method!r}"
-    else:
-        problem, concept_labels = _problem(
-            features, labels, method, metric, n_neighbors, random_state, device, islands
-        )
-        if method == "auto":
-            engine, reason = choose_engine(problem)
-        else:
-            engine, reason = get_engine(method), f"method={method!r} was asked for"
-    check_bootstrap(n_boot, confidence, random_state)  # fail before the long part
-    timings = {"validate": time.perf_counter() - t_start}
-    out = engine.run(problem, progress=progress)
+    check_method(method)
+    if engine is not None:  # the engine says where it runs
+        backend, client = engine.backend, getattr(engine, "client", None)
+    backend = check_backend(backend, client)
+    client = connect(backend, client, progress=progress)
+    with temporary_copies():  # a dask array's zarr copy goes, however the run ends
+        problem, concept_labels = build_problem(
+            features, labels, metric=metric, n_neighbors=n_neighbors, random_state=random_state,
+            device=device, islands=islands, client=client, progress=progress,
+        )  # fmt: skip
+        engine, reason = _engine_and_reason(problem, engine, method, backend, client)
+        check_bootstrap(n_boot, confidence, random_state)  # fail before the long part
+        timings = {"validate": time.perf_counter() - t_start}
+        out = engine.run(problem, progress=progress)
+        out, reason = audited(problem, out, reason)  # reads rows of the source: inside the with
     timings.update(out.timings)
     warn_if_degenerate(problem, out)
     t0 = time.perf_counter()
-    res = KStarResult.build(
+    res = _assemble(
+        problem, out, concept_labels, engine, reason, timings, threshold=threshold,
+        name=name, n_boot=n_boot, confidence=confidence, random_state=random_state,
+    )  # fmt: skip
+    timings["tabulate"] = time.perf_counter() - t0
+    timings["total"] = time.perf_counter() - t_start
+    return res
+
+
+def _engine_and_reason(problem, engine, method, backend, client):
+    """The engine that runs (given, or chosen for `method`) and why, in words."""
+    if engine is None:
+        return select_engine(problem, method, backend, client)
+    return engine, f"engine={engine!r} was given"
+
+
+def _assemble(problem, out, concept_labels, engine, reason, timings, *, name, **options):
+    """The KStarResult of an engine's run (options: threshold, n_boot, confidence, random_state)."""
+    return KStarResult.build(
         k=out.k,
         censored=out.censored,
         labels=concept_labels[problem.codes],
         codes=problem.codes,
         concept_labels=concept_labels,
-        threshold=threshold,
         name=name if name is not None else engine.name,
         intruder=out.intruder,
         intruder_distance=problem.metric.distance(out.intruder_sqdist),
@@ -158,38 +198,56 @@ def kstar(
         n_neighbors=out.n_neighbors,
         timings=timings,
         info={**out.info, "device": str(problem.device)},
-        n_boot=n_boot,
-        confidence=confidence,
-        random_state=random_state,
         island=out.island,
+        **options,
     )
-    timings["tabulate"] = time.perf_counter() - t0
-    timings["total"] = time.perf_counter() - t_start
-    return res
 
 
-def _problem(features, labels, method, metric, n_neighbors, random_state, device, islands=True):
-    """Validate the inputs at the boundary; returns (the engines' Problem, concept labels)."""
-    from ._device import resolve_device
-
-    check_method(method)
-    check_metric(metric)
+def _size_matched(features, labels, *, per_concept, n_draws, threshold, n_boot, confidence, **kw):
+    """kstar() on ``n_draws`` stratified draws of ``per_concept`` samples per concept, averaged."""
+    t_start = time.perf_counter()
+    backend, client, engine = kw.pop("backend"), kw.pop("client"), kw["engine"]
+    if backend != "local" or client is not None or getattr(engine, "backend", "local") != "local":
+        raise ValueError(
+            "per_concept runs on the local backend only: load the features into memory "
+            "(e.g. numpy.load(path)), or subsample them yourself before a Dask run."
+        )
     x = check_features(features)
-    codes, concept_labels = check_labels(labels, len(x))
-    k_budget = check_n_neighbors(n_neighbors, len(x))
-    if random_state is not None and not isinstance(random_state, (int, np.integer)):
-        raise TypeError(f"random_state must be an int or None, got {random_state!r}.")
-    dev = resolve_device(device)
-    metric_ = Metric.build(metric, x)
-    if k_budget is None:
-        k_budget = default_n_neighbors(np.bincount(codes), len(x))
-    problem = Problem(
-        features=x,
-        codes=codes,
-        metric=metric_,
-        device=dev,
-        n_neighbors=k_budget,
-        random_state=random_state,
-        islands=bool(islands),
-    )
-    return problem, concept_labels
+    codes, concept_labels = check_labels(labels, x.shape[0])
+    n_boot, confidence, seed = check_bootstrap(n_boot, confidence, kw.pop("random_state"))
+    rows_ss, run_ss = np.random.SeedSequence(seed).spawn(2)
+    index = stratified(codes, per_concept, n_draws, rows_ss)
+    run_seeds = [int(s.generate_state(1)[0] >> 1) for s in run_ss.spawn(n_draws)]
+    runs = [
+        kstar(x[rows], codes[rows], random_state=s, threshold=threshold, n_boot=0, **kw)
+        for rows, s in zip(index, run_seeds, strict=True)
+    ]
+    first = runs[0]
+    draws = Draws(
+        per_concept=per_concept, n_draws=n_draws, seed=seed, index=index,
+        codes=np.stack([r.codes for r in runs]), k=np.stack([r.k for r in runs]),
+        censored=np.stack([r.censored for r in runs]),
+        island=None if first.island is None else np.stack([r.island for r in runs]),
+        n_available=np.bincount(codes, minlength=len(concept_labels)),
+    )  # fmt: skip
+    t0 = time.perf_counter()
+    reps = None
+    if n_boot > 0:
+        ks, draw_codes = [[r.k] for r in runs], list(draws.codes)
+        reps = pooled_replicates(
+            ks, draw_codes, len(concept_labels), n_boot=n_boot, seed=seed, confidence=confidence
+        )
+    table, summary = tabulate(
+        draws, concept_labels, threshold, reps, name=first.name,
+        n_boot=0 if reps is None else reps.n_boot, confidence=confidence,
+    )  # fmt: skip
+    timings = {
+        "draws": sum(r.timings["total"] for r in runs),
+        "bootstrap": time.perf_counter() - t0,
+        "total": time.perf_counter() - t_start,
+    }
+    info = {**first.info, "per_concept": per_concept, "n_draws": n_draws, "draws_seed": seed}
+    return replace(
+        first, labels=concept_labels[first.codes], concepts=table, summary=summary,
+        replicates=reps, draws=draws, timings=timings, info=info,
+    )  # fmt: skip

@@ -8,15 +8,22 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ._bootstrap import Replicates, check_bootstrap, draw
-from ._intervals import concept_columns, summary_columns
-from ._islands import number_islands, with_island_columns
-from ._stats import concept_table, space_summary
+from . import _saved
+from .stats._bootstrap import Replicates, check_bootstrap, draw
+from .stats._draws import Draws, tabulate
+from .stats._intervals import concept_columns, summary_columns
+from .stats._islands import number_islands, with_island_columns
+from .stats._patterns import concept_table, space_summary
+from .stats._tables import ResultTables
 
 
-@dataclass(frozen=True, eq=False)
-class KStarResult:
+@dataclass(frozen=True, eq=False, repr=False)  # repr: ResultTables
+class KStarResult(ResultTables):
     """k* of every sample and what it says about each concept and the whole space.
+
+    A result is a record: its arrays are read-only, and ``concepts`` and ``summary``
+    are copies of record (editing them changes nothing else). Derive a new result
+    with ``with_threshold`` or ``renamed``; keep one with ``save`` and ``load``.
 
     Attributes
     ----------
@@ -66,6 +73,10 @@ class KStarResult:
         Island of each sample within its concept, 0 the largest (ties: the island
         with the smallest sample index first); None if ``kstar(islands=False)``.
         ``info["islands_approximate"]`` says whether they come from a kNN graph.
+    draws : Draws or None
+        With ``kstar(..., per_concept=n, n_draws=m)``: the m draws of n samples per
+        concept. ``concepts`` and ``summary`` are then averages over the draws (intervals
+        from their pooled replicates) and the per-sample arrays are the first draw's.
     """
 
     k: np.ndarray
@@ -87,6 +98,20 @@ class KStarResult:
     info: dict = field(default_factory=dict)
     replicates: Replicates | None = field(default=None, repr=False)
     island: np.ndarray | None = None
+    draws: Draws | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        # read-only views: a result is a record, ``r.k[0] = 1`` must not leave ``concepts`` stale
+        for name in (*_saved.PER_SAMPLE, "island"):
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray) and value.flags.writeable:
+                view = value.view()
+                view.flags.writeable = False
+                object.__setattr__(self, name, view)
+        if self.replicates is not None:  # the result's own draws: frozen in place
+            reps = self.replicates
+            for arr in (reps.weights, *reps.skewness, *reps.mean_k):
+                arr.flags.writeable = False
 
     @classmethod
     def build(
@@ -140,23 +165,9 @@ class KStarResult:
             **kw,
         )
 
-    @property
-    def n_samples(self) -> int:
-        return len(self.k)
-
-    @property
-    def skewness(self) -> pd.Series:
-        """Γ per concept (a column of ``concepts``)."""
-        return self.concepts["skewness"]
-
-    @property
-    def patterns(self) -> pd.Series:
-        """Pattern per concept (a column of ``concepts``)."""
-        return self.concepts["pattern"]
-
     def with_threshold(self, threshold: float) -> KStarResult:
         """The same k* with patterns re-classified at another skewness threshold."""
-        from ._validation import check_threshold
+        from .utils._validation import check_threshold
 
         threshold = check_threshold(threshold)
         return self._rebuild(threshold=threshold, name=self.name)
@@ -166,6 +177,12 @@ class KStarResult:
         return self._rebuild(threshold=self.threshold, name=name)
 
     def _rebuild(self, *, threshold, name):
+        if self.draws is not None:  # averaged over the draws: never recomputed from one draw
+            table, summary = tabulate(
+                self.draws, self.concepts.index.to_numpy(), threshold, self.replicates,
+                name=name, n_boot=self.summary["n_boot"], confidence=self.summary["confidence"],
+            )  # fmt: skip
+            return replace(self, concepts=table, summary=summary, threshold=threshold, name=name)
         table = concept_table(
             self.k,
             self.k_norm,
@@ -188,55 +205,54 @@ class KStarResult:
         )
         return replace(self, concepts=table, summary=summary, threshold=threshold, name=name)
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per sample: label, k, k_norm, censored, intruder, its label and distance, island."""
-        known = self.intruder >= 0
-        intruder_label = np.full(self.n_samples, None, dtype=object)
-        intruder_label[known] = self.labels[self.intruder[known]]
-        return pd.DataFrame(
-            {
-                "label": self.labels,
-                "k": self.k,
-                "k_norm": self.k_norm,
-                "censored": self.censored,
-                "intruder": self.intruder,
-                "intruder_label": intruder_label,
-                "intruder_distance": self.intruder_distance,
-                **({} if self.island is None else {"island": self.island}),
-            }
-        ).rename_axis("sample")
+    def save(self, path) -> None:
+        """Write this result to one file that ``kstar_widgets.load`` reopens exactly.
 
-    def intrusion_matrix(self, normalize: bool = False) -> pd.DataFrame:
-        """Counts (or row shares) of which concept supplies each concept's nearest foreign neighbours."""
-        known = self.intruder >= 0
-        idx = self.concepts.index
-        n = len(idx)
-        flat = self.codes[known] * n + self.codes[self.intruder[known]]
-        m = (
-            np.bincount(flat, minlength=n * n)
-            .reshape(n, n)
-            .astype(np.float64 if normalize else np.int64)
-        )
-        if normalize:
-            m = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
-        return pd.DataFrame(m, index=idx.rename("concept"), columns=idx.rename("intruder_concept"))
+        The file is a zip of ``.npy`` arrays and a ``meta.json`` (format in
+        docs/results.md; no pickle, readable with numpy, pandas and json alone). An
+        existing file is replaced atomically, as with ``numpy.save``.
 
-    def __repr__(self) -> str:
-        s = self.summary
-        shares = ", ".join(
-            f"{p} {s[f'share_{p.lower()}']:.0%}" for p in ("Fractured", "Overlapped", "Clustered")
-        )
-        label = f" {self.name!r}" if self.name else ""
-        interval = ""
-        if s.get("n_boot", 0) and not np.isnan(s["mean_skewness_ci_low"]):
-            interval = f" [{s['mean_skewness_ci_low']:.3f}, {s['mean_skewness_ci_high']:.3f}]"
-        return (
-            f"<KStarResult{label}: {s['n_samples']} samples, {s['n_concepts']} concepts, "
-            f"{self.method}/{self.metric}; mean Γ {s['mean_skewness']:.3f}{interval}; {shares}>"
-        )
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Where to write (``.kstar`` is the usual suffix); the folder must exist.
 
-    def _repr_html_(self) -> str:
-        head = f"<p><code>{self.__repr__().replace('<', '&lt;').replace('>', '&gt;')}</code></p>"
-        return head + self.concepts.sort_values("skewness").to_html(
-            float_format=lambda x: f"{x:.3f}"
-        )
+        Examples
+        --------
+        >>> import tempfile, pathlib, kstar_widgets as kw
+        >>> r = kw.synthetic.kstar_result(n=200, n_concepts=4)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.kstar"
+        >>> r.save(path)
+        >>> kw.load(path).concepts.equals(r.concepts)
+        True
+        """
+        _saved.save(self, path)
+
+
+def load(path) -> KStarResult:
+    """Reopen a result written by ``KStarResult.save``, exactly as it was saved.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file written by ``result.save(path)``.
+
+    Returns
+    -------
+    KStarResult
+
+    Raises
+    ------
+    ValueError
+        When the file is not a saved result, is damaged, or comes from a newer format
+        (the message says which, and what to do).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, kstar_widgets as kw
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "run.kstar"
+    >>> kw.synthetic.kstar_result(n=200, n_concepts=4).save(path)
+    >>> kw.load(path).n_samples
+    200
+    """
+    return KStarResult(**_saved.read(path))

@@ -183,6 +183,50 @@ def jupyter_cmd(port, tmp_path, root):
     ]  # fmt: skip
 
 
+STARTED_JS = """() => [...document.querySelectorAll('.jp-InputArea-prompt')]
+    .some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))"""
+# the notebook's kernel is connected and idle, as its toolbar shows it (JupyterLab 4 and
+# Notebook 7): the execution indicator reads 'idle' AND a kernel is named. The indicator also
+# reads 'idle' for a moment before the session starts, with "No Kernel" beside it; Run All
+# clicked then runs nothing.
+KERNEL_READY_JS = """() => {
+  const status = [...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')]
+      .map((e) => e.dataset.status);
+  const name = document.querySelector('.jp-Toolbar-kernelName')?.textContent.trim() ?? '';
+  return status.length > 0 && status.every((s) => s === 'idle') && name !== ''
+      && name !== 'No Kernel';
+}"""
+KERNEL_SHOWN_JS = """() => ({
+  status: [...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')]
+      .map((e) => e.dataset.status),
+  kernel: document.querySelector('.jp-Toolbar-kernelName')?.textContent.trim() ?? null,
+  dialog: document.querySelector('.jp-Dialog')?.innerText ?? null,
+  prompts: [...document.querySelectorAll('.jp-InputArea-prompt')].map((e) => e.textContent),
+})"""
+
+
+def run_all(page, kernel_timeout=180):
+    """Wait until the notebook's kernel is connected and idle, then Run > Run All Cells once.
+
+    Fails (no second click) if the kernel never becomes ready or no cell starts."""
+    try:
+        page.wait_for_function(KERNEL_READY_JS, timeout=kernel_timeout * 1000)
+    except Exception:
+        raise AssertionError(
+            f"the notebook's kernel was not connected and idle after {kernel_timeout} s; "
+            f"the page shows {page.evaluate(KERNEL_SHOWN_JS)}"
+        ) from None
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+    try:
+        page.wait_for_function(STARTED_JS, timeout=60_000)
+    except Exception:
+        raise AssertionError(
+            "Run > Run All Cells started no cell within 60 s of one click on an idle kernel; "
+            f"the page shows {page.evaluate(KERNEL_SHOWN_JS)}"
+        ) from None
+
+
 # the last explorer on the page, looking into shadow roots too (marimo renders widgets in one)
 LAST_ROOT = """const lastRoot = () => {
   const found = [];
@@ -207,6 +251,31 @@ SHOWN_JS = (
   return {header: text('.kstar-header'), hist: text('.kstar-hist-title'), rows};
 }"""
 )
+
+# the style sheet reached the explorer (anywidget's _css live, inlined in the report):
+# computed styles of the root, a bar and a table header cell
+STYLED_JS = (
+    """() => {
+  """
+    + LAST_ROOT
+    + """
+  const root = lastRoot();
+  const style = (el) => (el ? getComputedStyle(el) : null);
+  const th = style(root?.querySelector('.kstar-table th'));
+  return {
+    root: style(root)?.display ?? null,
+    bar: style(root?.querySelector('.kstar-bar'))?.display ?? null,
+    th: th ? th.backgroundColor : null,
+  };
+}"""
+)
+
+
+def expect_styled(page):
+    """The explorer is laid out by kstar_views.css: flex root and bars, grey table heads."""
+    shown = page.evaluate(STYLED_JS)
+    assert shown == {"root": "flex", "bar": "flex", "th": "rgb(244, 244, 244)"}, shown
+
 
 # page coordinates of data point (x, y) in the named Bokeh view of the last explorer;
 # for the scatters a number x means "the point of concept x"

@@ -1,6 +1,8 @@
-"""Float64 brute-force k*, written straight from docs/method.md: the ground truth for the engines."""
+"""Float64 brute-force k*, written straight from docs/method.md: the ground truth for the engines,
+and the spaces every engine (local and Dask) is checked on."""
 
 import numpy as np
+from hypothesis import strategies as st
 
 
 def reference_rows(features, metric):
@@ -72,3 +74,34 @@ def float64_only_pairs(pairs=6):
     step = np.array([1.0, 0.0])
     x = np.vstack([p, p + (1 - 1e-9) * step, p + step])  # float64 input, as given
     return x, np.repeat([0, 0, 1], pairs)
+
+
+def partition(res):
+    """A result's islands as one partition of all samples (ids are per concept)."""
+    return canonical_partition(res.codes * res.n_samples + res.island)
+
+
+# --- spaces the engines are checked on ---------------------------------------------------
+
+
+@st.composite
+def tied_spaces(draw):
+    """Small integer-valued spaces: many exact ties and duplicates, concepts of size 1 to 40."""
+    n = draw(st.integers(3, 80))
+    d = draw(st.integers(1, 5))
+    hi = draw(st.sampled_from([1, 2, 4, 16]))
+    x = draw(
+        st.lists(st.lists(st.integers(-hi, hi), min_size=d, max_size=d), min_size=n, max_size=n)
+    )
+    n_concepts = draw(st.integers(2, 5))
+    kind = draw(st.sampled_from(["int", "str"]))
+    codes = draw(st.lists(st.integers(0, n_concepts - 1), min_size=n, max_size=n))
+    codes[0], codes[1] = 0, 1  # at least two concepts
+    labels = [f"c{c}" for c in codes] if kind == "str" else codes
+    return np.array(x, dtype=np.float32), np.array(labels)
+
+
+def rows_per_block():
+    """None (the engine's own choice: one block here) or a few rows, which cuts
+    concepts across blocks and exercises the symmetric pass between blocks."""
+    return st.one_of(st.none(), st.integers(1, 12))

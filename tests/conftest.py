@@ -12,18 +12,18 @@ def digits():
 
 
 @pytest.fixture
-def small_blocks(monkeypatch):
-    """Force the exact engine into many small row blocks that straddle concept boundaries."""
-    import kstar_widgets.engines.exact as exact
+def small_blocks():
+    """The exact engine in many small row blocks (16 rows) that straddle concept boundaries."""
+    from kstar_widgets.engines import ExactEngine
 
-    monkeypatch.setattr(exact, "work_budget", lambda device: 1)
+    return ExactEngine(block_rows=16)
 
 
 @pytest.fixture(scope="session")
 def dask_client():
     """One LocalCluster for every Dask test: two single-threaded worker processes, as on the
     2-core machines CI runs on, started by the test run and closed at its end."""
-    distributed = pytest.importorskip("distributed")
+    distributed = require_extra("distributed")
     with (
         distributed.LocalCluster(
             n_workers=2,
@@ -65,3 +65,38 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+def require_extra(module: str):
+    """Import an optional extra's module for a test: skip when it is missing, but fail when
+    KSTAR_REQUIRE_EXTRAS=1 (.ci/run sets it), so a broken install cannot pass CI as skipped."""
+    import importlib
+    import os
+
+    if os.environ.get("KSTAR_REQUIRE_EXTRAS") != "1":
+        return pytest.importorskip(module)
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        pytest.fail(
+            f"{module!r} does not import ({exc}) and KSTAR_REQUIRE_EXTRAS=1 requires every "
+            "optional extra: pip install -e '.[dev]'",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def lab(request, tmp_path):
+    """A Jupyter server (JupyterLab 4 and Notebook 7) over a folder with one notebook, not yet
+    run: the test module's ``NOTEBOOK`` (file name) holding its ``CELLS``. Yields (port, root)."""
+    from browser_helpers import free_port, jupyter_cmd, start_server, stop, write_notebook
+
+    root = tmp_path / "root"
+    root.mkdir()
+    write_notebook(root / request.module.NOTEBOOK, request.module.CELLS)
+    port = free_port()
+    proc = start_server(jupyter_cmd(port, tmp_path, root), port, tmp_path, root)
+    try:
+        yield port, root
+    finally:
+        stop(proc)

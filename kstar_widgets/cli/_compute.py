@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
-
-from ._common import CLIError, output_path, write_report
+from . import _inputs
+from ._common import CLIError, require_widgets, spreadsheet_safe, usage_error, write_report
+from ._outputs import Outputs
 
 
 def add_parser(sub):
@@ -15,13 +15,27 @@ def add_parser(sub):
         "compute",
         help="k* of precomputed vectors (.npy): per-concept table and report",
         description="k* of precomputed latent vectors: X.npy (n, d) floats, y.npy (n,) labels "
-        "(ints or strings). Writes the per-concept table (CSV or JSON by extension) and, "
-        "optionally, the standalone HTML report.",
+        "(ints or strings). Prints the per-concept table, or writes it (CSV or JSON by "
+        "extension), and optionally the standalone HTML report and the saved result. Inputs and "
+        "output paths are checked before the computation; the outputs appear together at the "
+        "end, or none of them.",
     )
     p.add_argument("--features", required=True, metavar="X.npy", help="array of shape (n, d)")
     p.add_argument("--labels", required=True, metavar="y.npy", help="array of shape (n,)")
-    p.add_argument("--metric", choices=["euclidean", "cosine"], default="euclidean")
-    p.add_argument("--method", choices=["auto", "exact", "approx"], default="auto")
+    p.add_argument(
+        "--metric",
+        choices=["euclidean", "cosine"],
+        default="euclidean",
+        help="distance between vectors; cosine compares the L2-normalised vectors (the same "
+        "ranking as 1 - cosine similarity) (default: %(default)s)",
+    )
+    p.add_argument(
+        "--method",
+        choices=["auto", "exact", "approx"],
+        default="auto",
+        help="exact: every k* exactly; approx: k* read off a pynndescent kNN graph; auto: "
+        "whichever is estimated faster here (the summary says why) (default: %(default)s)",
+    )
     p.add_argument(
         "--backend",
         choices=["local", "dask"],
@@ -35,98 +49,101 @@ def add_parser(sub):
         help="address of a running Dask scheduler (default with --backend dask: a LocalCluster "
         "on this machine); its workers must be able to read --features",
     )
-    p.add_argument("--threshold", type=float, default=0.5, help="skewness threshold (default 0.5)")
+    p.add_argument(
+        "--threshold", type=float, default=0.5, help="skewness threshold (default: %(default)s)"
+    )
     p.add_argument(
         "--out", metavar="table.csv|table.json", help="per-concept table (default: print it)"
     )
     p.add_argument("--report", metavar="report.html", help="also write the interactive report")
+    p.add_argument("--save", metavar="run.kstar", help="also save the result (reopen with kw.load)")
     p.add_argument("--name", help="name of this latent space in the outputs")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(run=run)
 
 
-def _load(path, what):
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise CLIError(f"{what} file {str(path)!r} not found.")
-    if path.suffix.lower() != ".npy":
-        raise CLIError(f"{what} file {str(path)!r} must be a .npy file (numpy.save).")
-    try:
-        return np.load(path, allow_pickle=False)
-    except ValueError as exc:
-        raise CLIError(
-            f"cannot read {str(path)!r} ({exc}); save labels as ints or fixed-width strings, "
-            "e.g. np.save(path, np.asarray(labels, dtype=str))."
-        ) from exc
+def _outputs(args) -> Outputs:
+    """The output paths, checked before any input is read."""
+    outputs = Outputs()
+    outputs.add("--out", args.out, suffixes=(".csv", ".json"))
+    outputs.add("--report", args.report, suffixes=(".html", ".htm"))
+    outputs.add("--save", args.save, suffixes=(".kstar",))
+    if args.report is not None:
+        require_widgets("--report", "drop --report")
+    return outputs
 
 
 def run(args) -> int:
     backend = args.backend or ("dask" if args.scheduler else "local")
     if args.scheduler and backend != "dask":
-        raise CLIError("--scheduler runs on Dask: drop --backend local or use --backend dask.")
-    if backend == "dask":
-        return _run_dask(args)
-    x, y = _load(args.features, "features"), _load(args.labels, "labels")
-    if x.ndim != 2:
-        raise CLIError(f"features must have shape (n, d); {args.features} has shape {x.shape}.")
-    if y.ndim != 1 or len(y) != len(x):
-        raise CLIError(
-            f"labels must have shape ({len(x)},), one per row of features; {args.labels} has shape {y.shape}."
+        raise usage_error(
+            "--scheduler runs on Dask, not with --backend local",
+            "drop --backend local, or use --backend dask",
         )
-    return _compute(args, x, y)
+    _inputs.threshold(args.threshold)
+    outputs = _outputs(args)
+    x = _inputs.features_file(args.features, metric=args.metric)
+    y = _inputs.labels_file(args.labels, n_rows=len(x), features=args.features)
+    if backend == "dask":
+        return _run_dask(args, outputs, y)
+    return _compute(args, outputs, x, y)
 
 
-def _run_dask(args) -> int:
-    """The workers memory-map the features file themselves; only the labels are loaded here."""
-    path = Path(args.features).expanduser()
-    if not path.is_file() or path.suffix.lower() != ".npy":
-        _load(args.features, "features")  # the same errors as in-process
-    y = _load(args.labels, "labels")
-    if y.ndim != 1:
-        raise CLIError(f"labels must have shape (n,); {args.labels} has shape {y.shape}.")
+def _run_dask(args, outputs, y) -> int:
+    """The workers memory-map the features file themselves; only the labels are sent."""
     try:
         from ..engines.dask import resolve_client
 
         client = resolve_client(args.scheduler, progress=not args.quiet)
     except (ImportError, ConnectionError) as exc:
         raise CLIError(str(exc)) from exc
-    return _compute(args, str(path.resolve()), y, backend="dask", client=client)
+    path = str(Path(args.features).expanduser().resolve())
+    return _compute(args, outputs, path, y, backend="dask", client=client)
 
 
-def _compute(args, x, y, **backend) -> int:
+def _compute(args, outputs, x, y, **backend) -> int:
     import kstar_widgets as kw
 
-    out = output_path(args.out, suffixes=(".csv", ".json"), what="--out") if args.out else None
-    report = (
-        output_path(args.report, suffixes=(".html", ".htm"), what="--report")
-        if args.report
-        else None
-    )
     name = args.name or Path(args.features).stem
-    try:
-        res = kw.kstar(
-            x,
-            y,
-            metric=args.metric,
-            method=args.method,
-            threshold=args.threshold,
-            progress=not args.quiet,
-            name=name,
-            **backend,
-        )
-    except (ValueError, TypeError) as exc:
-        raise CLIError(str(exc)) from exc
+    res = kw.kstar(
+        x,
+        y,
+        metric=args.metric,
+        method=args.method,
+        threshold=args.threshold,
+        progress=not args.quiet,
+        name=name,
+        **backend,
+    )
     table = res.concepts
-    if out is None:
+    # the files first: a closed pipe (| head) while printing cannot stop them
+    _write(outputs, res, table, title=f"k* of {name}")
+    if args.out is None:
         print(table.to_string())
-    elif out.suffix.lower() == ".csv":
-        table.to_csv(out, index_label="concept")
-    else:
-        table.reset_index(names="concept").to_json(out, orient="records", indent=1)
-    print("\n" + res.summary.to_string(), file=sys.stdout if out else sys.stderr)
-    if out is not None:
-        print(f"per-concept table written to {out}")
-    if report is not None:
-        write_report(res, report, title=f"k* of {name}")
-        print(f"report written to {report}")
+    stream = sys.stdout if args.out else sys.stderr
+    print("\n" + res.summary.to_string(), file=stream)
+    if "audit" in res.info:  # how right an approximate result is, in one line
+        print(res.info["audit"]["text"], file=stream)
+    done = {"--out": "per-concept table written to", "--save": "result saved to"}
+    for option, path in outputs.targets.items():
+        print(f"{done.get(option, 'report written to')} {path}")
     return 0
+
+
+def _write(outputs, res, table, *, title) -> None:
+    """Every output to its temporary file, then all of them into place."""
+    with outputs.staged() as temps:
+        if "--out" in temps:
+            if outputs.targets["--out"].suffix.lower() == ".csv":
+                # RFC 4180 line ends: a label with a carriage return is quoted, not split
+                spreadsheet_safe(table).to_csv(
+                    temps["--out"], index_label="concept", lineterminator="\r\n"
+                )
+            else:
+                table.reset_index(names="concept").to_json(
+                    temps["--out"], orient="records", indent=1
+                )
+        if "--save" in temps:
+            res.save(temps["--save"])
+        if "--report" in temps:
+            write_report(res, temps["--report"], title=title)

@@ -100,8 +100,25 @@ def count_band(band, r0, r1, lo, space, best, islands=None):
     intr = intruder.cpu().numpy()
     if len(settle) == 0:
         return k, intr, 0
-    slot = torch.full((nb,), -1, dtype=torch.long, device=band.device)
-    slot[settle] = torch.arange(len(settle), device=band.device)
+    p_sorted, closer, uns = _settle(settle, unsure, thr, r0, lo, space, best, intr)
+    k[p_sorted - r0] += np.bincount(uns[:, 0], weights=closer, minlength=len(p_sorted)).astype(
+        np.int64
+    )
+    if islands is not None and closer.any():
+        islands.add_pairs(p_sorted[uns[closer, 0]], uns[closer, 1], lo, band.shape[1])
+    return k, intr, len(p_sorted)
+
+
+def _settle(settle, unsure, thr, r0, lo, space, best, intr):
+    """Float64 decisions for the block rows `settle`: their intruders (written into intr)
+    and, per unsure pair (row slot, sorted column), whether it is closer than d_foreign.
+
+    Returns (sorted rows settled, closer bool (m,), unsure pairs (m, 2))."""
+    import torch
+
+    nb = len(intr)
+    slot = torch.full((nb,), -1, dtype=torch.long, device=unsure.device)
+    slot[settle] = torch.arange(len(settle), device=unsure.device)
     # foreign candidates within rounding of d_foreign: from the running list, or
     # from the full row when every entry of the list is that close
     full = best.values[r0 + settle, -1] <= thr[settle]
@@ -124,10 +141,4 @@ def count_band(band, r0, r1, lo, space, best, islands=None):
         space.ref, order, p_sorted, torch.cat(cand).cpu().numpy()
     )
     uns = uns.cpu().numpy()
-    closer = settled_closer(space.ref, order[p_sorted], order, uns, nearest)
-    k[p_sorted - r0] += np.bincount(uns[:, 0], weights=closer, minlength=len(p_sorted)).astype(
-        np.int64
-    )
-    if islands is not None and closer.any():
-        islands.add_pairs(p_sorted[uns[closer, 0]], uns[closer, 1], lo, band.shape[1])
-    return k, intr, len(p_sorted)
+    return p_sorted, settled_closer(space.ref, order[p_sorted], order, uns, nearest), uns

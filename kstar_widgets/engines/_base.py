@@ -72,7 +72,8 @@ class EngineResult:
     intruder : int64 ndarray of shape (n_samples,)
         A nearest other-concept sample (lowest index among float64 ties), -1 if unknown.
     intruder_sqdist : float64 ndarray of shape (n_samples,)
-        Its squared float64 distance in the metric's space (inf if unknown).
+        Its squared float64 distance between the compared rows (inf if unknown): Euclidean
+        rows times ``metric.scale``, a power of two; :meth:`Metric.distance` undoes it.
     n_neighbors : int or None
         The budget K the run used (None for exact engines).
     timings : dict
@@ -82,7 +83,7 @@ class EngineResult:
         ``islands_approximate`` (bool) whenever ``island`` is given.
     island : int64 ndarray of shape (n_samples,) or None
         Raw island id per sample (the index of one member of its island), None when
-        islands were not asked for. Renumbered by ``kstar_widgets._islands``.
+        islands were not asked for. Renumbered by ``kstar_widgets.stats._islands``.
     """
 
     k: np.ndarray
@@ -96,10 +97,17 @@ class EngineResult:
 
 
 class Engine(ABC):
-    """A way to compute k*. Subclasses set ``name`` and ``exact`` and implement both methods."""
+    """A way to compute k*. Subclasses set ``name``, ``exact`` and ``backend`` and implement
+    both methods; the options of each are keyword arguments of its constructor."""
 
     name: str = ""
     exact: bool = True
+    backend: str = "local"
+
+    @classmethod
+    def create(cls, client=None) -> Engine:
+        """An engine with its default options (``client``: for engines that run on a cluster)."""
+        return cls()
 
     @abstractmethod
     def estimate_seconds(self, problem: Problem) -> float:
@@ -110,4 +118,5 @@ class Engine(ABC):
         """k*, censoring and intruders of every sample."""
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        options = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k != "client")
+        return f"{type(self).__name__}({options})"

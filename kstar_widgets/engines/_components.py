@@ -12,7 +12,7 @@ here stores them all (a concept of 4,000 samples can have millions).
 - :func:`components` (approximate engine): one pass over an edge list.
 
 Raw ids only; the numbering "0 = the largest island" is done once, in
-``kstar_widgets._islands``.
+``kstar_widgets.stats._islands``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ import numpy as np
 # entries of a block's mask looked at per merge: the first chunk of a block, and at most
 # (which bounds the edges copied at once)
 FIRST, CHUNK = 1 << 12, 1 << 18
-# Host masks go through numpy: torch's CPU ops on these small chunks ran 15-25x slower
-# than numpy's when the cores were shared (threads waiting on each other).
-HOST_NUMPY = True
 
 
 class BandComponents:
@@ -37,11 +34,14 @@ class BandComponents:
     so a merge over the columns ``lo..hi`` of a block's band touches only those labels.
     ``offset``: the first sample held (a Dask band task holds only its band's columns,
     ``offset .. offset + n``). Memory: n labels plus one chunk of edges. ``seconds``:
-    wall time spent merging.
+    wall time spent merging. ``host_numpy``: masks on the CPU go through numpy (torch's
+    CPU ops on these small chunks ran 15-25x slower than numpy's when the cores were
+    shared, threads waiting on each other); False sends them down the accelerator path.
     """
 
-    def __init__(self, n: int, offset: int = 0):
+    def __init__(self, n: int, offset: int = 0, *, host_numpy: bool = True):
         self.offset = offset
+        self.host_numpy = host_numpy
         self.label = np.arange(offset, offset + n, dtype=np.int64)
         self.seconds = 0.0
 
@@ -53,7 +53,7 @@ class BandComponents:
         """
         t0 = time.perf_counter()
         nb, width = mask.shape
-        host = mask.device.type == "cpu" and HOST_NUMPY
+        host = mask.device.type == "cpu" and self.host_numpy
         m = mask.numpy() if host else mask
         lab = self._window(lo, width)
         step, most = max(1, FIRST // width), max(1, CHUNK // width)

@@ -27,17 +27,18 @@ def exact_seconds(problem) -> float:
     return problem.n**2 * problem.d / _rate(problem.device)
 
 
-def duplicate_groups(features: np.ndarray, codes: np.ndarray, norms=None, *, seed: int = 0):
+def duplicate_groups(features, codes, norms=None, *, seed: int = 0, scale: float = 1.0):
     """Rows that are equal (up to float32 rounding of a random projection), grouped.
 
     Returns (group, size, foreign): per row its group id, the group's size, and how
-    many rows of the group belong to another concept. O(n*d), one pass.
+    many rows of the group belong to another concept. O(n*d), one pass. ``scale``: the
+    power of two the rows are compared times (keeps the projection within float32).
     """
     rng = np.random.default_rng(seed)
     r = rng.standard_normal(features.shape[1])
     h = np.empty(len(features), dtype=np.float32)
     for s in range(0, len(features), 16384):
-        h[s : s + 16384] = features[s : s + 16384].astype(np.float64) @ r
+        h[s : s + 16384] = (features[s : s + 16384].astype(np.float64) * scale) @ r
     if norms is not None:  # cosine: rows equal after normalising
         h = (h / norms).astype(np.float32)
     _, group, size = np.unique(h, return_inverse=True, return_counts=True)
@@ -60,7 +61,10 @@ def settling_seconds(problem) -> float:
     n, d = problem.n, problem.d
     if n < 2:
         return 0.0
-    _, size, foreign = duplicate_groups(problem.features, problem.codes, problem.metric.norms)
+    metric = problem.metric
+    _, size, foreign = duplicate_groups(
+        problem.features, problem.codes, metric.norms, scale=metric.scale
+    )
     dup = size > 1
     if not dup.any():
         return 0.0
@@ -77,8 +81,10 @@ def graph_seconds(problem, n_neighbors: int, compiled: bool) -> float:
     return float(t + (0.0 if compiled else COMPILE_SECONDS))
 
 
-def verify_seconds(problem, max_pairs: float) -> float:
-    """The exact same-concept counts of the concepts small enough to verify."""
+def verify_seconds(problem, max_pairs: float, pool_rows: int = 0) -> float:
+    """The exact same-concept counts of the concepts small enough to verify, and their
+    members' products with a pool of (at most about) ``pool_rows`` foreign rows."""
     sizes = problem.sizes.astype(np.float64)
-    pairs = float((sizes[sizes**2 <= max_pairs] ** 2).sum())
+    small = sizes[sizes**2 <= max_pairs]
+    pairs = float((small**2).sum() + small.sum() * pool_rows)
     return pairs * problem.d / _rate(problem.device)

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from .._progress import progress_bar, say
+from ..utils._progress import progress_bar, say
 
 # numba compiles pynndescent's kernels on the first call in a process
 _state = {"compiled": False}
@@ -57,7 +57,9 @@ def knn_graph(x32: np.ndarray, n_neighbors: int, *, random_state, progress: bool
     if not _state["compiled"]:
         say(
             "approximate k* uses pynndescent, which compiles its numba kernels on the first "
-            "call in a Python process (about a minute); later calls skip this.",
+            "call in each Python process (about a minute on 2 cores, more on a busy machine); "
+            "later calls in this process skip it, but every new process (each "
+            "`kstar-widgets compute` run) pays it again: numba keeps no usable cache of them.",
             progress,
         )
     from pynndescent import NNDescent

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._device import full_precision_matmul, work_budget
+from ..utils._device import full_precision_matmul
+from ..utils._device import work_budget as device_budget
 from ._cost import GEMM_RATE
-from .settle import (
-    centred_float32,
-    nearest_foreign,
-    rounding_bound,
-    settled_counts,
-    squared_norms64,
-    sure_and_unsure,
-)
+from .settle import float32_rows, nearest_foreign, settled_counts, sure_and_unsure
 
 INF = float("inf")
 
@@ -30,7 +24,7 @@ def rows_seconds(n_rows: int, n: int, d: int) -> float:
     return 3.0 * n_rows * n * d * 2.0 / GEMM_RATE
 
 
-def exact_rows(problem, rows: np.ndarray):
+def exact_rows(problem, rows: np.ndarray, *, work_budget=None):
     """Exact (k, intruder, squared d_foreign) of `rows`, equal to the exact engine's.
 
     Parameters
@@ -44,25 +38,22 @@ def exact_rows(problem, rows: np.ndarray):
     k : int64 ndarray of shape (m,)
     intruder : int64 ndarray of shape (m,)
     sqdist : float64 ndarray of shape (m,)
+
+    work_budget: bytes a chunk of rows may take (default from the device's free memory).
     """
     import torch
 
     rows = np.asarray(rows, dtype=np.int64)
-    n, d, dev = problem.n, problem.d, problem.device
+    n, dev = problem.n, problem.device
     ref = problem.metric.reference
     ident = np.arange(n)
-    w_np, slack = centred_float32(ref, ident)
-    sq64 = squared_norms64(w_np)
-    w = torch.from_numpy(w_np).to(dev)
-    sq = torch.from_numpy(sq64.astype(np.float32)).to(dev)
-    margin = torch.from_numpy(2 * rounding_bound(np.sqrt(sq64), slack, d)).to(
-        device=dev, dtype=torch.float32
-    )
+    w, sq, margin = (torch.from_numpy(a).to(dev) for a in float32_rows(ref, ident))
     codes = torch.from_numpy(problem.codes).to(dev)
     k = np.empty(len(rows), dtype=np.int64)
     intruder = np.empty(len(rows), dtype=np.int64)
     sqdist = np.empty(len(rows))
-    chunk = int(max(1, min(len(rows), work_budget(dev) // (16 * n))))
+    budget = device_budget(dev) if work_budget is None else work_budget
+    chunk = int(max(1, min(len(rows), budget // (16 * n))))
     with torch.inference_mode(), full_precision_matmul():
         for c0 in range(0, len(rows), chunk):
             part = rows[c0 : c0 + chunk]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._device import full_precision_matmul, work_budget
+from ..utils._device import full_precision_matmul, work_budget
 from .settle import (
     U32,
     ReferenceRows,
@@ -30,7 +30,8 @@ def count_closer_within(
     m = len(members)
     if m < 2:
         return np.zeros(m, dtype=np.int64)
-    sub = ReferenceRows(ref.features[members], None if ref.norms is None else ref.norms[members])
+    norms = None if ref.norms is None else ref.norms[members]
+    sub = ReferenceRows(ref.features[members], norms, ref.scale)
     w_np, slack = centred_float32(sub, np.arange(m))
     w = torch.from_numpy(w_np).to(device)
     sq64 = squared_norms64(w_np)

@@ -8,24 +8,49 @@ reference sample for sample, ties included (docs/method.md, "Exact engine").
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 U32 = 2.0**-24
 U64 = 2.0**-53
+SAFE_LOG2 = 40  # |x| within [2^-40, 2^40]: float32 squared norms neither overflow nor underflow
+
+
+def exact_scale(max_abs: float) -> float:
+    """The power of two the compared rows are multiplied by: 1.0 where the largest |x| lies
+    within [2^-40, 2^40], else the one that brings it into [1, 2). k* is invariant to a
+    common scale, and a power of two changes no digit of any float (docs/method.md,
+    "Numeric limits")."""
+    if max_abs == 0 or 2.0**-SAFE_LOG2 <= max_abs <= 2.0**SAFE_LOG2:
+        return 1.0
+    return math.ldexp(1.0, min(max(1 - math.frexp(max_abs)[1], -1022), 1022))
 
 
 class ReferenceRows:
-    """The float64 vectors the reference compares: raw rows, or unit rows for cosine."""
+    """The float64 vectors the reference compares: raw rows times ``scale`` (a power of
+    two, :func:`exact_scale`), or unit rows for cosine."""
 
-    def __init__(self, features: np.ndarray, norms: np.ndarray | None = None):
+    def __init__(self, features: np.ndarray, norms: np.ndarray | None = None, scale=1.0):
         self.features = features
         self.norms = norms
+        self.scale = float(scale)
 
     def rows(self, idx) -> np.ndarray:
         r = self.features[idx].astype(np.float64)
         if self.norms is not None:
             r = r / self.norms[idx, None]
+        elif self.scale != 1.0:
+            r *= self.scale
         return r
+
+    def rows32(self, a: int = 0, b: int | None = None, chunk: int = 16384) -> np.ndarray:
+        """The compared rows a..b in float32 (pynndescent's input), converted chunk by chunk."""
+        b = len(self.features) if b is None else b
+        out = np.empty((b - a, self.features.shape[1]), dtype=np.float32)
+        for s in range(a, b, chunk):
+            out[s - a : min(b, s + chunk) - a] = self.rows(np.arange(s, min(b, s + chunk)))
+        return out
 
     def sqdist(self, i: int, js: np.ndarray) -> np.ndarray:
         """Float64 squared distances from row i to rows js, as the reference computes them."""
@@ -55,11 +80,36 @@ def centred_float32(ref: ReferenceRows, order: np.ndarray, chunk: int = 8192):
     w = np.empty((n, d), dtype=np.float32)
     raw_norm = np.empty(n)
     for s in range(0, n, chunk):
-        r = ref.rows(order[s : s + chunk])
-        raw_norm[s : s + chunk] = np.linalg.norm(r, axis=1)
-        w[s : s + chunk] = r - mean
-    slack = 4 * U64 * (raw_norm + np.linalg.norm(mean))
-    return w, slack
+        w[s : s + chunk], raw_norm[s : s + chunk] = centre_rows(
+            ref.rows(order[s : s + chunk]), mean
+        )
+    return w, centring_slack(raw_norm, mean)
+
+
+def centre_rows(r: np.ndarray, mean: np.ndarray):
+    """Float64 rows r centred by `mean` and rounded to float32, and their float64 norms |r|."""
+    return (r - mean).astype(np.float32), np.linalg.norm(r, axis=1)
+
+
+def centring_slack(raw_norm: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Bound on the float64 centring error per row, from the rows' norms |r| and the mean."""
+    return 4 * U64 * (raw_norm + np.linalg.norm(mean))
+
+
+def float32_margins(sq64: np.ndarray, slack: np.ndarray, d: int):
+    """The products' float32 inputs besides the rows: (|w|^2 as float32, the margin 2 e_p).
+
+    Entries of S within the margin of a row's threshold are settled in float64.
+    """
+    margin = 2 * rounding_bound(np.sqrt(sq64), slack, d)
+    return sq64.astype(np.float32), margin.astype(np.float32)
+
+
+def float32_rows(ref: ReferenceRows, order: np.ndarray):
+    """Rows in `order`, centred and in float32, with |w|^2 and margins: (w, sq, margin)."""
+    w, slack = centred_float32(ref, order)
+    sq, margin = float32_margins(squared_norms64(w), slack, w.shape[1])
+    return w, sq, margin
 
 
 def squared_norms64(w: np.ndarray, chunk: int = 8192) -> np.ndarray:

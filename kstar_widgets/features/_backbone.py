@@ -26,9 +26,12 @@ class Backbone:
     identity: dict = field(default_factory=dict)  # extra cache-key entries
     extras: dict = field(default_factory=dict)  # e.g. open_clip tokenizer
 
-    @property
-    def preprocessing(self) -> str:
-        return " ".join(repr(self.transform).split())
+    preprocessing: str = field(init=False, default="")
+
+    def __post_init__(self):
+        # Written once, at load: torch's tensor repr (Normalize's mean/std) is not safe to
+        # run from several threads of one Dask worker at the same time.
+        self.preprocessing = " ".join(repr(self.transform).split())
 
 
 @contextlib.contextmanager

@@ -3,7 +3,12 @@
 File layout: MAGIC, an 8-byte little-endian header length, a JSON header
 (meta, and per array: dtype, shape, offset, nbytes, crc32), then the raw array
 bytes. A file cut short or altered anywhere fails the length or CRC check and
-is treated as a miss, so a run killed mid-write can never be read as valid.
+is treated as a miss, so a run killed mid-write can never be read as valid; so is
+a well-formed file that does not match the request (a header promising more bytes
+than the file holds, features of another dtype, shape or row count). A writer writes
+to ``<file>.<host>.<pid>.<random>.tmp`` first; the next write in the folder removes
+the temp files of writers that died (a dead pid on this host, or untouched for
+STALE_SECONDS).
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import socket
 import struct
 import tempfile
+import time
 import zlib
 from pathlib import Path
 
@@ -21,6 +29,9 @@ import numpy as np
 
 MAGIC = b"KSTARFEAT1\n"
 SUFFIX = ".kwf"
+HOST = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname()) or "host"
+STALE_SECONDS = 600
+_HEADER_MAX = 1 << 26
 
 
 def cache_dir(path=None) -> Path:
@@ -62,7 +73,9 @@ def save(path, arrays: dict, meta: dict) -> None:
         blobs.append(buf)
         offset += arr.nbytes
     header = json.dumps({"arrays": specs, "meta": meta, "total": offset}, default=str).encode()
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path.parent)
+    prefix = f"{path.name}.{HOST}.{os.getpid()}."
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(MAGIC + struct.pack("<Q", len(header)) + header)
@@ -77,19 +90,84 @@ def save(path, arrays: dict, meta: dict) -> None:
         raise
 
 
-def load(path):
-    """(arrays, meta) from ``path``, or None when it is missing, truncated or corrupted."""
+def _alive(pid: int) -> bool:
+    """Whether a process of this host is running (always assumed on Windows)."""
+    if os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # e.g. another user's process
+    return True
+
+
+def _stale(tmp: Path) -> bool:
+    """A temp file whose writer is gone: a dead pid of this host, or untouched for long."""
+    try:
+        age = time.time() - tmp.stat().st_mtime
+    except OSError:
+        return False
+    if age > STALE_SECONDS:
+        return True
+    parts = tmp.name.split(".")
+    host, pid = (parts[-4], parts[-3]) if len(parts) >= 6 else (None, None)
+    return host == HOST and pid.isdigit() and not _alive(int(pid))
+
+
+def remove_stale_temps(folder) -> None:
+    """Remove the temp files that killed writers left in ``folder``."""
+    for tmp in Path(folder).glob(f"*{SUFFIX}.*.tmp"):
+        if _stale(tmp):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _header(fh, size: int):
+    """The header of an open file, or None unless its arrays fill the rest of it exactly."""
+    if fh.read(len(MAGIC)) != MAGIC:
+        return None
+    (hlen,) = struct.unpack("<Q", fh.read(8))
+    if hlen > min(_HEADER_MAX, size):
+        return None
+    header = json.loads(fh.read(hlen))
+    total, offset = int(header["total"]), 0
+    if total != size - len(MAGIC) - 8 - hlen:
+        return None
+    for spec in header["arrays"].values():
+        count = int(np.prod(spec["shape"], dtype=np.int64))
+        if spec["offset"] != offset or spec["nbytes"] != count * np.dtype(spec["dtype"]).itemsize:
+            return None
+        offset += spec["nbytes"]
+    return header if offset == total and isinstance(header["meta"], dict) else None
+
+
+def _matches(specs: dict, rows) -> bool:
+    """Features (and text embeddings, if any) are float32 matrices; features of ``rows`` rows."""
+    for name in ("features", "text_embeddings"):
+        spec = specs.get(name)
+        if spec is None:
+            if name == "features":
+                return False
+            continue
+        if np.dtype(spec["dtype"]) != np.float32 or len(spec["shape"]) != 2:
+            return False
+    return rows is None or specs["features"]["shape"][0] == rows
+
+
+def load(path, *, rows=None):
+    """(arrays, meta) from ``path``, or None when it is missing, damaged or not the request's.
+
+    ``rows``: the number of rows the features must have (the data set's length).
+    """
     try:
         with open(path, "rb") as fh:
-            if fh.read(len(MAGIC)) != MAGIC:
+            header = _header(fh, os.fstat(fh.fileno()).st_size)
+            if header is None or not _matches(header["arrays"], rows):
                 return None
-            (hlen,) = struct.unpack("<Q", fh.read(8))
-            if hlen > 1 << 26:
-                return None
-            header = json.loads(fh.read(hlen))
-            total = int(header["total"])
-            data = np.empty(total, dtype=np.uint8)
-            if fh.readinto(memoryview(data)) != total or fh.read(1):
+            data = np.empty(header["total"], dtype=np.uint8)
+            if fh.readinto(memoryview(data)) != header["total"] or fh.read(1):
                 return None
         arrays = {}
         for name, spec in header["arrays"].items():

@@ -129,8 +129,12 @@ class Features:
 
         Example
         -------
-        >>> import kstar_widgets as kw
-        >>> res = kw.extract("timm:resnet18", image_size=32, limit=200).kstar()  # doctest: +SKIP
+        >>> import numpy as np, kstar_widgets as kw
+        >>> X = np.array([[0.0, 0], [0, 1], [5, 5], [5, 6], [9, 0], [9, 1]])
+        >>> feats = kw.Features.from_arrays(X, [0, 0, 1, 1, 2, 2], concept_names=["a", "b", "c"])
+        >>> res = feats.kstar(progress=False)
+        >>> res.name, res.k.tolist()
+        ('precomputed', [2, 2, 2, 2, 2, 2])
         """
         from .._kstar import kstar
 

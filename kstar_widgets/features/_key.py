@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
+from ..utils._progress import say_once
+from . import _cache
 from ._backbone import INIT_SEED
-from ._spec import local_weights, parse_spec
+from ._identity import Unidentifiable, identity
+from ._module import code_identity, parameter_hash
+from ._spec import local_weights
+from ._templates import chosen_templates
 
 
 def _version(dist: str) -> str:
+    """The installed version of a distribution, or "missing"."""
     try:
         return version(dist)
     except PackageNotFoundError:
@@ -18,12 +24,8 @@ def _version(dist: str) -> str:
 
 
 def _describe(transform) -> str | None:
-    """A transform's identity that is stable across processes (no memory addresses)."""
-    if transform is None:
-        return None
-    if getattr(transform, "__qualname__", None) and getattr(transform, "__module__", None):
-        return f"{transform.__module__}.{transform.__qualname__}"
-    return re.sub(r" at 0x[0-9a-fA-F]+", "", " ".join(repr(transform).split()))
+    """A transform's identity: its code and state (``Unidentifiable`` when there is none)."""
+    return None if transform is None else f"identity:{identity(transform)}"
 
 
 def weights_identity(pretrained) -> str:
@@ -35,28 +37,25 @@ def weights_identity(pretrained) -> str:
     return "pretrained" if pretrained else f"random:{INIT_SEED}"
 
 
-def key_parts(model, *, pretrained, layer, transform, image_size, data, templates) -> dict:
-    """Everything that decides the features: model, weights, layer, preprocessing inputs, data.
+def key_parts(spec, *, pretrained, layer, transform, image_size, data, templates) -> dict:
+    """Everything that decides the features of a parsed spec: model, weights, layer, inputs, data.
 
     The preprocessing of timm and open_clip models follows from name, image_size and
-    library version, all in the key; a module's transform enters by name or repr.
+    library version, all in the key; a module by its weights and its structure (and its
+    code when the classes are the user's own), its transform by its code and state.
     """
-    if isinstance(model, str):
-        family, name, tag = parse_spec(model)
-        dist = "timm" if family == "timm" else "open_clip_torch"
-        parts = {"model": f"{family}:{name}" + (f"/{tag}" if tag else ""), dist: _version(dist)}
-        if family == "open_clip":
-            from ._zeroshot import TEMPLATES
-
-            parts["templates"] = list(TEMPLATES if templates is None else templates)
-    else:
-        from ._module import parameter_hash
-
+    if spec.family == "module":
         parts = {
-            "model": f"module:{type(model).__qualname__}",
-            "parameters": parameter_hash(model),
+            "model": spec.label,
+            "parameters": parameter_hash(spec.module),
             "transform": _describe(transform),
+            "code": code_identity(spec.module),
         }
+    else:
+        dist = "timm" if spec.family == "timm" else "open_clip_torch"
+        parts = {"model": spec.label, dist: _version(dist)}
+        if spec.family == "open_clip":
+            parts["templates"] = list(chosen_templates(templates))
     parts.update(
         weights=weights_identity(pretrained),
         layer=layer,
@@ -66,3 +65,20 @@ def key_parts(model, *, pretrained, layer, transform, image_size, data, template
         torch=_version("torch"),
     )
     return parts
+
+
+def cache_file(spec, options: dict, data, templates, directory) -> Path | None:
+    """The cache file of a request (``options``: pretrained, layer, transform, image_size).
+
+    None, said once, when the request holds something the key cannot identify.
+    """
+    try:
+        parts = key_parts(spec, **options, data=data, templates=templates)
+    except Unidentifiable as exc:
+        say_once(
+            f"features not cached: the request holds {exc}, which the cache key cannot "
+            "identify; pass cache=False to silence this, or a plain function to cache them"
+        )
+        return None
+    label = f"{parts['model']}-{options['layer'] or 'default'}"
+    return _cache.cache_path(_cache.cache_dir(directory), _cache.cache_key(parts), label)

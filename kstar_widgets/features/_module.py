@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from ._backbone import Backbone, pool
+from ._identity import identity, tensor_bytes
 from ._spec import unknown_layer
 
 
@@ -19,20 +20,40 @@ def default_transform(image_size=None):
 
 
 def parameter_hash(module) -> str:
-    """sha256 of every parameter and buffer: the module's identity for the cache."""
+    """sha256 of every parameter and buffer (non-persistent ones too): the module's identity."""
     import torch
 
     h = hashlib.sha256(type(module).__qualname__.encode())
-    for key, tensor in module.state_dict().items():
+    saved = module.state_dict()
+    unsaved = {k: b for k, b in module.named_buffers() if k not in saved and b is not None}
+    for key, tensor in {**saved, **unsaved}.items():
         h.update(key.encode())
         if torch.nn.parameter.is_lazy(tensor):  # shape unknown until the first forward
             continue
         h.update(str(tensor.dtype).encode() + str(tuple(tensor.shape)).encode())
-        h.update(tensor.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
+        h.update(tensor_bytes(tensor))
     return h.hexdigest()
 
 
+# weights are in parameter_hash; features are always computed in eval mode
+_NOT_CODE = ("_parameters", "_buffers", "_modules", "training")
+
+
+def code_identity(module) -> str:
+    """The structure and code of a module: every submodule's name, class and non-tensor
+    attributes (a ReLU and a Tanh with the same weights around them differ here).
+
+    Library classes count by their module and name, the user's own classes by their code.
+    """
+    state = [
+        [name, type(m), {k: v for k, v in vars(m).items() if k not in _NOT_CODE}]
+        for name, m in module.named_modules()
+    ]
+    return identity(state)
+
+
 def _encode(model, x, layer):
+    """The module's output, or the hooked submodule's, pooled to (B, d)."""
     if layer == "output":
         return pool(model(x))
     captured = []
@@ -46,13 +67,7 @@ def _encode(model, x, layer):
 
 
 def load(module, *, transform=None, image_size=None, layer=None) -> Backbone:
-    """Wrap a module: layer None/"output" is its output; any other name is a submodule, pooled."""
-    import torch
-
-    if not isinstance(module, torch.nn.Module):
-        raise TypeError(
-            f"model must be a spec string or a torch.nn.Module, got {type(module).__name__}."
-        )
+    """Wrap a torch.nn.Module: layer None/"output" is its output; any other name a submodule, pooled."""
     if transform is not None and not callable(transform):
         raise TypeError("transform must be callable: PIL image -> tensor (C, H, W).")
     names = [n for n, _ in module.named_modules() if n]

@@ -37,6 +37,26 @@ def ways_forward(label: str) -> str:
     )
 
 
+# "family:name" of the models whose pretrained weights were asked for and could not be fetched
+_UNAVAILABLE: set[str] = set()
+
+
+def random_weights_note(family: str, name: str) -> str:
+    """The note for a model on random weights, true to what was tried before."""
+    label = f"{family}:{name}"
+    if label in _UNAVAILABLE:
+        return (
+            f"{label} has random weights: its pretrained weights could not be fetched here "
+            "(not in the local cache, no network), so its space shows the untrained "
+            "architecture. To use the trained model, run once where the network is reachable "
+            "(the weights are then cached) or pass pretrained='<path to a local weights file>'"
+        )
+    return (
+        f"{label} has random weights (pretrained=False): its space shows the untrained "
+        "architecture, not a trained model; pass pretrained=True to load weights"
+    )
+
+
 class _Held(logging.Handler):
     """Keeps log records instead of printing them."""
 
@@ -105,6 +125,7 @@ def offline_guard(label: str):
         with held_logs():
             yield
     except Exception as exc:
+        _UNAVAILABLE.add(label.split("/")[0])
         raise WeightsUnavailableError(
             f"{ways_forward(label)} ({type(exc).__name__}: {exc})"
         ) from exc

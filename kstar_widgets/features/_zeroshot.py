@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-TEMPLATES = (
-    "a photo of a {}.",
-    "a picture of a {}.",
-    "an image of a {}.",
-    "a close-up photo of a {}.",
-)
+from ..utils._device import resolve_device
+from ._dispatch import load_backbone
+from ._templates import chosen_templates
 
 
 def encode_text(backbone, concept_names, *, templates=None, device=None) -> np.ndarray:
     """L2-normalised mean over templates of each concept's normalised text embedding, (c, d)."""
     import torch
 
-    templates = TEMPLATES if templates is None else tuple(templates)
+    templates = chosen_templates(templates)
     if not templates or not all(isinstance(t, str) and "{}" in t for t in templates):
         raise ValueError(
             "templates must be strings with a '{}' for the concept name, e.g. 'a photo of a {}.'."
@@ -57,11 +54,10 @@ def text_embeddings(
     Example
     -------
     >>> import kstar_widgets as kw
-    >>> t = kw.features.text_embeddings("open_clip:ViT-B-32", ["cat", "dog"])  # doctest: +SKIP
+    >>> t = kw.features.text_embeddings("open_clip:ViT-B-32", ["cat", "dog"], image_size=32)
+    >>> t.shape, t.dtype
+    ((2, 512), dtype('float32'))
     """
-    from .._device import resolve_device
-    from ._extract import load_backbone
-
     backbone = load_backbone(model, pretrained=pretrained, image_size=image_size)
     if backbone.family != "open_clip":
         raise ValueError(f"text embeddings need an open_clip model, got {backbone.spec}.")
@@ -86,7 +82,11 @@ def zero_shot_accuracy(feats, text_emb=None):
 
     Example
     -------
-    >>> acc = kw.features.zero_shot_accuracy(feats)  # doctest: +SKIP
+    >>> import numpy as np, kstar_widgets as kw
+    >>> feats = kw.Features.from_arrays(np.eye(3), ["a", "b", "b"], concept_names=["a", "b"])
+    >>> acc = kw.features.zero_shot_accuracy(feats, text_emb=np.eye(3)[:2])
+    >>> acc.tolist(), round(acc.attrs["overall"], 3)
+    ([1.0, 0.5], 0.667)
     """
     import pandas as pd
 

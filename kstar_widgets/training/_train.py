@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._progress import progress_bar
+from ..utils._progress import progress_bar
 from ._model import deterministic, torch_threads
 
 
@@ -62,18 +62,8 @@ def train_classifier(
     1
     """
     import torch
-    import torch.nn.functional as F
 
-    from ._attacks import fgsm, pgd
-
-    _check_int("epochs", epochs, 1)
-    _check_int("batch_size", batch_size, 1)
-    if attack not in (None, "fgsm", "pgd"):
-        raise ValueError(f"attack={attack!r}; use None (standard training), 'fgsm' or 'pgd'.")
-    if len(x) != len(y) or len(x) == 0:
-        raise ValueError(
-            f"x and y must be non-empty and of equal length, got {len(x)} and {len(y)}."
-        )
+    _check_args(x, y, epochs=epochs, batch_size=batch_size, attack=attack)
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     n_batches = -(-len(x) // batch_size)
@@ -83,39 +73,68 @@ def train_classifier(
     losses = []
     with torch_threads(threads), deterministic():
         for _ in range(epochs):
-            order, total = torch.randperm(len(x), generator=gen), 0.0
-            for b in range(n_batches):
-                idx = order[b * batch_size : (b + 1) * batch_size]
-                xb, yb = x[idx], y[idx]
-                model.train()
-                if attack == "fgsm":
-                    xb = fgsm(model, xb, yb, eps=eps, random_start=True, generator=gen)
-                elif attack == "pgd":
-                    xb = pgd(model, xb, yb, eps=eps, steps=5, generator=gen)
-                loss = F.cross_entropy(model(xb), yb)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                sched.step()
-                total += float(loss.detach()) * len(idx)
-                bar.update()
-            losses.append(total / len(x))
+            order = torch.randperm(len(x), generator=gen)
+            batches = [order[b * batch_size : (b + 1) * batch_size] for b in range(n_batches)]
+            losses.append(_epoch(model, x, y, batches, opt, sched, gen, attack, eps, bar))
             bar.set_postfix_str(f"loss {losses[-1]:.3f}")
-        seen = x
-        if attack is not None:
-            # the statistics of what the model was trained on: its own adversarial examples
-            model.eval()
-            make = fgsm if attack == "fgsm" else pgd
-            kwargs = {"random_start": True} if attack == "fgsm" else {"steps": 5}
-            seen = torch.cat(
-                [
-                    make(model, x[i : i + 256], y[i : i + 256], eps=eps, generator=gen, **kwargs)
-                    for i in range(0, len(x), 256)
-                ]
-            )
-        recalibrate_batchnorm(model, seen, batch_size=256)
+        recalibrate_batchnorm(model, _trained_on(model, x, y, attack, eps, gen), batch_size=256)
     bar.close()
     return losses
+
+
+def _check_args(x, y, *, epochs, batch_size, attack):
+    """Raise ValueError on options or data that cannot train."""
+    _check_int("epochs", epochs, 1)
+    _check_int("batch_size", batch_size, 1)
+    if attack not in (None, "fgsm", "pgd"):
+        raise ValueError(f"attack={attack!r}; use None (standard training), 'fgsm' or 'pgd'.")
+    if len(x) != len(y) or len(x) == 0:
+        raise ValueError(
+            f"x and y must be non-empty and of equal length, got {len(x)} and {len(y)}."
+        )
+
+
+def _attacked(model, xb, yb, attack, eps, gen):
+    """The batch the model trains on: ``xb`` itself, or its adversarial examples."""
+    from ._attacks import fgsm, pgd
+
+    if attack == "fgsm":
+        return fgsm(model, xb, yb, eps=eps, random_start=True, generator=gen)
+    if attack == "pgd":
+        return pgd(model, xb, yb, eps=eps, steps=5, generator=gen)
+    return xb
+
+
+def _epoch(model, x, y, batches, opt, sched, gen, attack, eps, bar) -> float:
+    """One pass over ``batches`` (index tensors); the mean training loss."""
+    import torch.nn.functional as F
+
+    total = 0.0
+    for idx in batches:
+        xb, yb = x[idx], y[idx]
+        model.train()
+        xb = _attacked(model, xb, yb, attack, eps, gen)
+        loss = F.cross_entropy(model(xb), yb)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        total += float(loss.detach()) * len(idx)
+        bar.update()
+    return total / len(x)
+
+
+def _trained_on(model, x, y, attack, eps, gen):
+    """What the model was trained on, for its BatchNorm statistics: its own adversarial examples."""
+    import torch
+
+    if attack is None:
+        return x
+    model.eval()
+    rows = range(0, len(x), 256)
+    return torch.cat(
+        [_attacked(model, x[i : i + 256], y[i : i + 256], attack, eps, gen) for i in rows]
+    )
 
 
 def recalibrate_batchnorm(model, x, *, batch_size=256):

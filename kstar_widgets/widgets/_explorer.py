@@ -6,75 +6,44 @@ import anywidget
 import numpy as np
 import traitlets
 
+from ..utils._validation import check_threshold
 from ._background import ApproxMixin
-from ._inputs import (
-    as_results,
-    check_images,
-    check_options,
-    check_threshold,
-    default_partner,
-    find_label,
-)
+from ._fallback import ExplorerFallback
+from ._inputs import as_results, check_images, default_partner, find_label
 from ._islands import concept_islands, island_indexes
 from ._loader import UsesBokehJS, bokehjs_traits
+from ._options import DEFAULTS, ViewOptions
 from ._payload import explorer_payload, lowest_kstar
+from ._state import PageState
 from ._thumbs import thumbnail_ids, thumbnails
-from ._views import esm_source
+from ._views import css_source, esm_source
 
 
-class KStarExplorer(ApproxMixin, UsesBokehJS, anywidget.AnyWidget):
+class KStarExplorer(ExplorerFallback, PageState, ApproxMixin, UsesBokehJS, anywidget.AnyWidget):
     """Linked views of one or more k* results: overview, detail, intrusions, comparisons.
 
-    Build it with :func:`explore`. The page (one ES module, ``static/kstar_views.js``)
+    Build it with :func:`explore`. The page (one ES module joined from ``static/``)
     draws every view and applies every rule; Python sends per-concept summaries and
-    keeps the selection, the threshold and the driving result in sync both ways.
+    keeps the selection, the threshold and the driving result in sync both ways. The
+    synced traits are :class:`PageState`'s; ``options`` are :class:`ViewOptions`' (the
+    defaults of :func:`explore`).
+
+    Examples
+    --------
+    >>> import numpy as np, kstar_widgets as kw
+    >>> from kstar_widgets.widgets import KStarExplorer
+    >>> x, y = np.random.default_rng(0).normal(size=(60, 4)), np.repeat([0, 1, 2], 20)
+    >>> KStarExplorer(kw.kstar(x, y, progress=False)).payload["n_low"]
+    6
     """
 
     _esm = esm_source()
-    payload = traitlets.Dict(
-        help="Per-concept summaries of every result (binary buffers), made by explorer_payload()."
-    ).tag(sync=True)
-    thumbs = traitlets.Dict(
-        help="Thumbnails of the selected concept's listed samples and intruders (ids, uint8 RGB)."
-    ).tag(sync=True)
-    islands = traitlets.Dict(
-        help="The selected concept's islands in every result (sizes, members, intruding "
-        "concepts), sent when a concept is selected; made by concept_islands()."
-    ).tag(sync=True)
-    concept_index = traitlets.Int(
-        -1, help="Position of the selected concept in the results' concept order; -1 for none."
-    ).tag(sync=True)
+    _css = css_source()
     selected_concept = traitlets.Any(
         None,
         allow_none=True,
         help="The selected concept's label (None for none). Accepts a label, or anything whose "
         "str() equals exactly one label (3 for the label '3').",
-    )
-    selected_samples = traitlets.List(
-        traitlets.Int(),
-        help="Sample indices picked in the detail table or by a matrix cell; settable from Python.",
-    ).tag(sync=True)
-    selected_cell = traitlets.List(
-        traitlets.Int(),
-        help="The clicked intrusion-matrix cell as [concept, intruder concept] positions, or [].",
-    ).tag(sync=True)
-    threshold = traitlets.Float(
-        0.5, help="Skewness threshold t: Γ > t is Fractured, Γ < -t Clustered, else Overlapped."
-    ).tag(sync=True)
-    driver = traitlets.Unicode(
-        "", help="Name of the result every view shows (overview, detail, matrix, comparison's A)."
-    ).tag(sync=True)
-    compare_with = traitlets.Unicode(
-        "", help="Name of the result the comparison view puts against driver (its B)."
-    ).tag(sync=True)
-    compute_reason = traitlets.Unicode(
-        "", help="Why 'compute approximate' is disabled, shown beside it ('' when enabled)."
-    ).tag(sync=True)
-    status = traitlets.Unicode(
-        "", help="One line about the background computation: running, ready, or failed and why."
-    ).tag(sync=True)
-    busy = traitlets.Bool(False, help="Whether the approximate result is being computed.").tag(
-        sync=True
     )
 
     def __init__(self, results, *, images=None, features=None, threshold=None, **options):
@@ -83,7 +52,7 @@ class KStarExplorer(ApproxMixin, UsesBokehJS, anywidget.AnyWidget):
         self._images = check_images(images, first.n_samples)
         self._raw_images = images
         self._features = features
-        self._options = options
+        self._options = ViewOptions(**options)
         self._labels = [x.item() if isinstance(x, np.generic) else x for x in first.concepts.index]
         self._thread = None
         super().__init__(
@@ -97,9 +66,9 @@ class KStarExplorer(ApproxMixin, UsesBokehJS, anywidget.AnyWidget):
     def _rebuild(self):
         """Summaries of the current results; keeps driver and comparison where they still exist."""
         names = list(self.results)
-        self._lows = [lowest_kstar(r, self._options["n_low"]) for r in self.results.values()]
+        self._lows = [lowest_kstar(r, self._options.n_low) for r in self.results.values()]
         self._islands = island_indexes(self.results)
-        self.payload = explorer_payload(self.results, **self._options)
+        self.payload = explorer_payload(self.results, **self._options.as_dict())
         self._send_concept(self.concept_index)
         if self.driver not in names:
             self.driver = names[0]
@@ -127,6 +96,7 @@ class KStarExplorer(ApproxMixin, UsesBokehJS, anywidget.AnyWidget):
         code = -1 if change["new"] is None else self._labels.index(change["new"])
         if self.concept_index != code:
             self.concept_index = code
+        self._drop_foreign_selection(code)
         self._send_concept(code)
 
     @traitlets.observe("concept_index")
@@ -166,6 +136,18 @@ class KStarExplorer(ApproxMixin, UsesBokehJS, anywidget.AnyWidget):
         hit = (res.codes == row) & known & (res.codes[np.where(known, res.intruder, 0)] == col)
         self.selected_samples = np.flatnonzero(hit).tolist()
 
+    def _drop_foreign_selection(self, code):
+        """A selection belongs to the concept it was made in: selecting another concept clears
+        the matrix cell (unless it is in the concept's row) and the samples (unless every one
+        is the concept's). The page sends a cell and its row together, in either order."""
+        if self.selected_cell and self.selected_cell[0] != code:
+            self.selected_cell = []
+        picked = np.asarray(self.selected_samples, dtype=np.int64)
+        codes = self.results[self.driver].codes
+        inside = (picked >= 0) & (picked < len(codes))
+        if picked.size and not (inside.all() and (codes[picked] == code).all()):
+            self.selected_samples = []
+
     def _send_concept(self, code):
         """The selected concept's thumbnails and islands (sent per concept, not up front)."""
         ids = [] if code < 0 else thumbnail_ids(self._lows, [code], self._islands)
@@ -195,7 +177,7 @@ class KStarExplorer(ApproxMixin, UsesBokehJS, anywidget.AnyWidget):
             threshold=self.threshold,
             selected_concept=self.selected_concept,
             driver=self.driver,
-            **self._options,
+            **self._options.as_dict(),
         )
 
 
@@ -205,9 +187,9 @@ def explore(
     images=None,
     features=None,
     threshold=None,
-    n_low=6,
-    rows=28,
-    max_matrix=40,
+    n_low=DEFAULTS.n_low,
+    rows=DEFAULTS.rows,
+    max_matrix=DEFAULTS.max_matrix,
 ):
     """Linked, interactive views of one or more k* results.
 
@@ -252,7 +234,12 @@ def explore(
     >>> w.concept_index
     1
     """
-    options = check_options(n_low=n_low, rows=rows, max_matrix=max_matrix)
     return KStarExplorer(
-        result_or_results, images=images, features=features, threshold=threshold, **options
+        result_or_results,
+        images=images,
+        features=features,
+        threshold=threshold,
+        n_low=n_low,
+        rows=rows,
+        max_matrix=max_matrix,
     )

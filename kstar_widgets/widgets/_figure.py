@@ -16,13 +16,14 @@ import json
 import anywidget
 import traitlets
 
+from ._fallback import FigureFallback
 from ._loader import UsesBokehJS, bokehjs_traits
 from ._views import STATIC, esm_source
 
 FIGURE_ESM = STATIC / "figure.js"
 
 
-class Figure(UsesBokehJS, anywidget.AnyWidget):
+class Figure(FigureFallback, UsesBokehJS, anywidget.AnyWidget):
     """A Bokeh figure or layout shown as a widget; assign ``.figure`` again to redraw it in place.
 
     Parameters

@@ -1,4 +1,4 @@
-"""Check what explore() and report() are given: results, images, thresholds."""
+"""Check what explore() and report() are given: results, images, concept labels."""
 
 from __future__ import annotations
 
@@ -53,6 +53,12 @@ def check_images(images, n_samples: int):
     if images is None:
         return None
     if hasattr(images, "images") and callable(images.images):
+        if hasattr(images, "dataset") and images.dataset is None:
+            raise ValueError(
+                "images carries no images (features from precomputed arrays, dataset=None): "
+                "pass images=None, an uint8 array of shape (n, h, w[, 3]), or features "
+                "extracted from a data set (kw.extract(model, kw.datasets...))."
+            )
         return lambda idx, size: _as_rgb(images.images(np.asarray(idx), size=size), size)
     if callable(images):
         return lambda idx, size: _as_rgb(images(np.asarray(idx)), size)
@@ -92,31 +98,6 @@ def _as_rgb(batch, size: int) -> np.ndarray:
     rows = np.arange(size) * h // size
     cols = np.arange(size) * w // size
     return np.ascontiguousarray(batch[:, rows][:, :, cols, :3])
-
-
-def check_threshold(threshold, default: float) -> float:
-    """The skewness threshold, a positive finite float."""
-    if threshold is None:
-        return float(default)
-    if isinstance(threshold, bool) or not isinstance(
-        threshold, (int, float, np.floating, np.integer)
-    ):
-        raise TypeError(f"threshold must be a number, got {type(threshold).__name__}.")
-    t = float(threshold)
-    if not np.isfinite(t) or t < 0:
-        raise ValueError(f"threshold must be a finite number >= 0, got {threshold!r}.")
-    return t
-
-
-def check_options(*, n_low, rows, max_matrix) -> dict:
-    """explore()/report()'s size options as a dict, each an int of at least its minimum."""
-    options = {"n_low": n_low, "rows": rows, "max_matrix": max_matrix}
-    for (name, value), low in zip(options.items(), (1, 1, 2), strict=True):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}.")
-        if value < low:
-            raise ValueError(f"{name} must be at least {low}, got {value}.")
-    return {k: int(v) for k, v in options.items()}
 
 
 def default_partner(results: dict, driver: str) -> str:

@@ -13,9 +13,17 @@ import math
 import numpy as np
 import pandas as pd
 
-from .._stats import PATTERN_COLORS, PATTERNS, UNDEFINED
+from ..stats._draws import size_note
+from ..stats._patterns import PATTERN_COLORS, PATTERNS, UNDEFINED
+from ..stats._rank import rank_correlation
+from ._options import DEFAULTS, ViewOptions
+from ._vocab import vocabulary
 
 PATTERN_ORDER = (*PATTERNS, UNDEFINED)
+N_BINS = 32  # bins of each concept's histogram of normalised k*
+# most bytes of Γ's bootstrap replicates sent (float64): within it the page computes the
+# pattern confidence at the live threshold; beyond it only at the result's own threshold
+REPLICATE_BYTES = 1_000_000
 # optional per-concept columns (trust branch) -> payload key; absent columns are left out
 CONCEPT_EXTRAS = {
     "skewness_ci_low": "ci_low",
@@ -67,7 +75,7 @@ def plain(value):
     return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
 
 
-def kstar_histograms(result, n_bins: int = 32) -> np.ndarray:
+def kstar_histograms(result, n_bins: int = N_BINS) -> np.ndarray:
     """int32 (n_concepts, n_bins): counts of normalised k* on [0, 1] per concept."""
     n_concepts = len(result.concepts)
     bins = np.minimum((result.k_norm * n_bins).astype(np.int64), n_bins - 1)
@@ -83,7 +91,7 @@ def rank_by_skewness(skew: np.ndarray) -> np.ndarray:
     return rank
 
 
-def lowest_kstar(result, n_low: int = 6) -> dict:
+def lowest_kstar(result, n_low: int = DEFAULTS.n_low) -> dict:
     """Per concept, the ``n_low`` samples with the lowest k* and their intruders.
 
     Returns int32/float32 arrays of shape (n_concepts, n_low), -1 (or NaN) where a
@@ -113,7 +121,7 @@ def lowest_kstar(result, n_low: int = 6) -> dict:
     }
 
 
-def matrix_concepts(result, max_concepts: int = 40) -> np.ndarray:
+def matrix_concepts(result, max_concepts: int = DEFAULTS.max_matrix) -> np.ndarray:
     """Codes of the concepts the intrusion matrix shows: all, or the most fractured ones."""
     n = len(result.concepts)
     if n <= max_concepts:
@@ -123,20 +131,25 @@ def matrix_concepts(result, max_concepts: int = 40) -> np.ndarray:
 
 
 def matrix_cells(result, shown: np.ndarray) -> dict:
-    """Non-zero cells of the intrusion matrix among ``shown`` concepts, with row shares.
+    """Non-zero cells of the intrusion matrix in the ``shown`` columns, for every concept's row
+    (the page adds the selected concept's row when it is not shown), and per row the
+    intruders from concepts not shown (``other``, the page's "other concepts" column).
 
     A row's share is over all of that concept's intruders, shown or not.
     """
     m = result.intrusion_matrix().to_numpy()
-    sub = m[np.ix_(shown, shown)]
-    rows = m[shown].sum(axis=1)
+    sub = m[:, shown]
+    rows = m.sum(axis=1)
     r, c = np.nonzero(sub)
+    other = rows - sub.sum(axis=1)
     return {
         "shown": to_buffer(shown, np.int32),
-        "row": to_buffer(shown[r], np.int32),
+        "row": to_buffer(r, np.int32),
         "col": to_buffer(shown[c], np.int32),
         "count": to_buffer(sub[r, c], np.int32),
         "share": to_buffer(sub[r, c] / np.maximum(rows[r], 1), np.float32),
+        "other": to_buffer(other, np.int32),
+        "other_share": to_buffer(other / np.maximum(rows, 1), np.float32),
     }
 
 
@@ -146,7 +159,7 @@ def island_figures(result) -> dict | None:
         return None
     c = result.concepts
     return {
-        "count": to_buffer(c["islands"], np.int32),
+        "count": to_buffer(np.rint(c["islands"]), np.int32),  # a mean over draws, rounded
         "largest": to_buffer(c["largest_island_share"], np.float32),
         "approximate": bool(result.info.get("islands_approximate", False)),
     }
@@ -169,31 +182,47 @@ def result_payload(result, name: str, *, n_bins: int, n_low: int, max_matrix: in
         "matrix": matrix_cells(result, matrix_concepts(result, max_matrix)),
         "summary": {str(k): plain(v) for k, v in result.summary.items()},
         "islands": island_figures(result),
+        # Γ changes with concept size: the overview's order by Γ then mixes sizes
+        "size_note": size_note(c["n"].to_numpy()),
+        # how right an approximate result is (engines' audit), one line; None when exact
+        "audit": result.info.get("audit", {}).get("text"),
     }
     for column, key in CONCEPT_EXTRAS.items():
-        if column in c:
-            out[key] = to_buffer(c[column], np.float32)
+        if column in c:  # a confidence of k/n_boot in float64: 0.705 prints 71%, not 70%
+            out[key] = to_buffer(c[column], np.float64 if key == "confidence" else np.float32)
+    reps = replicates(result, REPLICATE_BYTES)
+    if reps is not None:
+        out["replicates"] = reps
     return out
+
+
+def replicates(result, budget: int) -> dict | None:
+    """Γ's bootstrap replicates per concept, float64 (n_concepts, n_boot), for the page's
+    pattern confidence at the live threshold; None without them or beyond ``budget`` bytes."""
+    reps = getattr(result, "replicates", None)
+    if reps is None or reps.skewness[0].nbytes > budget:
+        return None
+    return to_buffer(reps.skewness[0].T, np.float64)
 
 
 def rank_correlations(results: dict) -> list:
-    """Spearman correlation of Γ between every two results, over concepts finite in both."""
+    """Spearman correlation of Γ between every two results (``rank_correlation``, as in
+    compare()); None where it is undefined (fewer than 3 concepts finite in both)."""
     skews = [r.concepts["skewness"].to_numpy(dtype=np.float64) for r in results.values()]
-    out = []
-    for a in skews:
-        row = []
-        for b in skews:
-            both = np.isfinite(a) & np.isfinite(b)
-            rho = pd.Series(a[both]).corr(pd.Series(b[both]), method="spearman")
-            row.append(plain(float(rho)) if both.sum() > 2 else None)
-        out.append(row)
-    return out
+    return [[plain(rank_correlation(a, b)) for b in skews] for a in skews]
 
 
-def explorer_payload(
-    results: dict, *, n_bins: int = 32, n_low: int = 6, rows: int = 28, max_matrix: int = 40
-):
+def explorer_payload(results: dict, *, n_bins: int = N_BINS, **options):
     """Everything the views show about ``results`` (name -> KStarResult, same samples).
+
+    Parameters
+    ----------
+    results : dict of str to KStarResult
+        The results, on the same samples.
+    n_bins : int, default=32
+        Bins of each concept's histogram of normalised k*.
+    **options
+        ``n_low``, ``rows``, ``max_matrix``: :class:`ViewOptions` (its defaults when left out).
 
     Returns
     -------
@@ -204,7 +233,10 @@ def explorer_payload(
         ``rows`` (overview rows in view), ``max_matrix``, ``results`` (one dict per result: Γ, histograms of shape
         (n_concepts, n_bins), lowest-k* rows of shape (n_concepts, n_low), matrix
         cells, summary, ``islands``: per-concept island count and largest share, or
-        None) and ``rank_corr`` (n_results x n_results).
+        None; with intervals ``ci_low``, ``ci_high``, ``confidence`` and, within
+        ``REPLICATE_BYTES``, ``replicates``: Γ's bootstrap replicates, float64 of shape
+        (n_concepts, n_boot), from which the page computes the pattern confidence at the
+        live threshold) and ``rank_corr`` (n_results x n_results).
 
     Examples
     --------
@@ -214,6 +246,7 @@ def explorer_payload(
     >>> explorer_payload({"exact": res})["results"][0]["hist"]["shape"]
     [2, 32]
     """
+    view = ViewOptions(**options)
     first = next(iter(results.values()))
     return {
         "names": [str(x) for x in first.concepts.index],
@@ -221,12 +254,11 @@ def explorer_payload(
         "patterns": list(PATTERN_ORDER),
         "colors": [PATTERN_COLORS[p] for p in PATTERN_ORDER],
         "n_bins": n_bins,
-        "n_low": n_low,
-        "rows": rows,
-        "max_matrix": max_matrix,
+        **view.as_dict(),
         "results": [
-            result_payload(r, name, n_bins=n_bins, n_low=n_low, max_matrix=max_matrix)
+            result_payload(r, name, n_bins=n_bins, n_low=view.n_low, max_matrix=view.max_matrix)
             for name, r in results.items()
         ],
         "rank_corr": rank_correlations(results),
+        "vocab": vocabulary(),
     }

@@ -8,16 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ._inputs import (
-    as_results,
-    check_images,
-    check_options,
-    check_threshold,
-    default_partner,
-    find_label,
-)
+from ..utils._validation import check_threshold
+from ._inputs import as_results, check_images, default_partner, find_label
 from ._islands import island_bank, island_indexes
-from ._payload import explorer_payload, lowest_kstar, rank_by_skewness
+from ._options import DEFAULTS, ViewOptions
+from ._payload import explorer_payload, lowest_kstar, rank_by_skewness, to_buffer
+from ._state import page_state
 from ._thumbs import thumbnail_ids, thumbnails
 from ._views import bokehjs_version, report_page
 
@@ -43,9 +39,9 @@ def report(
     threshold=None,
     selected_concept=None,
     driver=None,
-    n_low=6,
-    rows=28,
-    max_matrix=40,
+    n_low=DEFAULTS.n_low,
+    rows=DEFAULTS.rows,
+    max_matrix=DEFAULTS.max_matrix,
     max_images=3000,
 ):
     """Write the k* views to one self-contained HTML file.
@@ -72,7 +68,7 @@ def report(
     driver : str, optional
         Name of the result the views show first (default: the first).
     n_low, rows, max_matrix : int
-        As in :func:`explore`.
+        As in :func:`explore` (:class:`ViewOptions`: 6, 28 and 40 by default).
     max_images : int, default=3000
         Most thumbnails embedded (most fractured concepts first).
 
@@ -97,7 +93,7 @@ def report(
         raise ValueError(
             f"cannot write {str(out)!r}: folder {str(out.parent)!r} does not exist; create it first."
         )
-    options = check_options(n_low=n_low, rows=rows, max_matrix=max_matrix)
+    options = ViewOptions(n_low=n_low, rows=rows, max_matrix=max_matrix)
     results = as_results(result_or_results)
     names = list(results)
     first = results[names[0]]
@@ -106,26 +102,42 @@ def report(
         raise ValueError(f"driver must be one of {names}, got {driver!r}.")
     bank = island_bank(results)
     code = _code_of(selected_concept, first)
-    state = {
-        "payload": explorer_payload(results, **options),
-        "thumbs": _thumb_bank(results, images, first, options["n_low"], max_images),
-        "island_bank": bank,  # the page's host hands the selected concept's to the views
-        "islands": bank.get(str(code), {"code": -1, "results": []}),
-        "bokehjs_version": bokehjs_version(),
-        "concept_index": code,
-        "selected_samples": [],
-        "selected_cell": [],
-        "threshold": check_threshold(threshold, first.threshold),
-        "driver": driver,
-        "compare_with": default_partner(results, driver),
-        "compute_reason": "a saved report has no kernel to compute with",
-        "status": "",
-        "busy": False,
-    }
+    state = page_state(
+        payload=explorer_payload(results, **options.as_dict()),
+        thumbs=_thumb_bank(results, images, first, options.n_low, max_images),
+        islands=bank.get(str(code), {"code": -1, "results": []}),
+        concept_index=code,
+        threshold=check_threshold(threshold, first.threshold),
+        driver=driver,
+        compare_with=default_partner(results, driver),
+        compute_reason="a saved report has no kernel to compute with",
+    )
+    # what only this host has: every concept's islands (it hands the selected one's to the
+    # views), each sample's concept and intruder's concept (it keeps the selection as the
+    # kernel does) and the BokehJS it inlines
+    state.update(
+        island_bank=bank, sample_bank=sample_bank(results), bokehjs_version=bokehjs_version()
+    )
     shown = ", ".join(html.escape(n) for n in names)
     page = report_page(state, title=title, intro=INTRO.format(names=shown))
     out.write_text(page, encoding="utf-8")
     return str(path)
+
+
+def sample_bank(results) -> dict:
+    """Each sample's concept and, per result, its intruder's concept (-1 when censored): what
+    the report's host needs to select a matrix cell's samples without a kernel."""
+    first = next(iter(results.values()))
+    dtype = np.int16 if len(first.concepts) < 2**15 else np.int32
+
+    def intruder_codes(res):
+        known = res.intruder >= 0
+        return np.where(known, res.codes[np.where(known, res.intruder, 0)], -1)
+
+    return {
+        "codes": to_buffer(first.codes, dtype),
+        "intruder_codes": [to_buffer(intruder_codes(r), dtype) for r in results.values()],
+    }
 
 
 def _thumb_bank(results, images, first, n_low, max_images):

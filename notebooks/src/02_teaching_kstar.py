@@ -20,7 +20,7 @@ SEEDS = 5  # seeds per point of the sweep
 import numpy as np
 import pandas as pd
 from bokeh.layouts import gridplot, row
-from bokeh.models import BoxAnnotation, Legend, Span
+from bokeh.models import BoxAnnotation, ColumnDataSource, Legend, Title
 from bokeh.plotting import figure
 
 import kstar_widgets as kw
@@ -56,10 +56,10 @@ def kstar_histogram(result, concept, *, title, bins=25, width=320, height=260):
     values = result.k_norm[result.labels == concept]
     counts, edges = np.histogram(values, bins=bins, range=(0.0, 1.0))
     fig = figure(
-        title=f"{title}: {interpret.gamma(result, concept)}, {c['pattern']}",
+        title=f"{title}: {c['pattern']}",  # Γ with its interval on its own line: both fit
         width=width,
         height=height,
-        x_range=(0, 1),
+        x_range=(-0.03, 1.03),  # a line at 0 or 1 stays off the frame
         x_axis_label="normalised k*",
         y_axis_label="samples",
         toolbar_location=None,
@@ -72,9 +72,40 @@ def kstar_histogram(result, concept, *, title, bins=25, width=320, height=260):
         color=PATTERN_COLORS[c["pattern"]],
         alpha=0.8,
     )
-    fig.add_layout(Span(location=values.mean(), dimension="height", line_dash="dashed"))
-    fig.add_layout(Span(location=np.median(values), dimension="height"))
+    fig.add_layout(Title(text=interpret.gamma(result, concept), text_font_style="normal"), "above")
+    set_mean_median(mark_mean_median(fig), values, top=counts.max())
     return fig
+
+
+def mark_mean_median(fig):
+    """Lines for the mean (black, dashed) and the median (pink, solid), named in a legend."""
+    sources = []
+    for name, style in (("mean", dict(color="#000000", line_dash="dashed")), ("median", {})):
+        source = ColumnDataSource(dict(x=[0.0], top=[1.0]))
+        style = {"color": "#e7298a", **style}
+        fig.segment(
+            x0="x",
+            y0=0,
+            x1="x",
+            y1="top",
+            source=source,
+            line_width=2.5,
+            legend_label=name,
+            **style,
+        )
+        sources.append(source)
+    fig.add_layout(fig.legend[0], "below")  # under the axis: over the bars it hides them
+    fig.legend.orientation, fig.legend.location = "horizontal", "center"
+    fig.legend.label_text_font_size, fig.legend.background_fill_alpha = "8pt", 0.7
+    fig.legend.padding = fig.legend.spacing = fig.legend.margin = 2
+    fig.height += 30  # the legend's row, so the bars keep their height
+    return sources
+
+
+def set_mean_median(sources, values, *, top):
+    """Move the mean and median lines to those of ``values``, as tall as the bars."""
+    for source, x in zip(sources, (values.mean(), np.median(values)), strict=True):
+        source.data = dict(x=[float(x)], top=[float(top) * 1.05])
 
 
 def concept_scatter(x, y, *, title, names=None, width=380, height=300):
@@ -152,7 +183,25 @@ print(
 # %%
 from kstar_widgets.synthetic import pattern_space
 
-x_even, y_even = neighbour_space(DISTANCES["Overlapped"], seed=SEED)
+
+def spread_out_space(per_concept=100, seed=0):
+    """The target along a line, the neighbour at both of its ends: normalised k* near uniform.
+
+    A sample at t along [0, 1] meets the neighbour at distance min(t, 1 - t), with 2 min(t, 1 - t)
+    of its own concept nearer: an evenly spread t gives an evenly spread normalised k*. The t
+    are stratified (one per equal slice of the line, jittered inside it), so 100 samples fill
+    the histogram's bins evenly instead of in random clumps.
+    """
+    rng = np.random.default_rng(seed)
+    half = per_concept // 2
+    ends = [rng.uniform(-0.5, 0, half), rng.uniform(1, 1.5, per_concept - half)]
+    even = (np.arange(per_concept) + rng.uniform(0, 1, per_concept)) / per_concept
+    along = np.concatenate([even, *ends])
+    x = np.column_stack([along, 0.01 * rng.normal(size=along.size)])
+    return x.astype(np.float32), np.repeat(["target", "neighbour"], per_concept)
+
+
+x_even, y_even = spread_out_space(seed=SEED)
 x_two, y_two = pattern_space("overlapped", per_concept=100, random_state=0)
 even = kw.kstar(x_even, y_even, method="exact", progress=False)
 two = kw.kstar(x_two, y_two, method="exact", progress=False)
@@ -172,8 +221,9 @@ for name, r in (("spread out", even), ("two peaks", two)):
         f"{middle:.0%} of its normalised k* lie between 0.2 and 0.45"
     )
 print(
-    "Same label, different geometry: the first concept is one cloud that meets its neighbour "
-    "gradually; the second is two separate groups."
+    "Same label, different geometry: the first concept lies along a line with its neighbour at "
+    "both ends, so its samples meet the neighbour after any share of their own; the second is "
+    "two separate groups."
 )
 
 # %% [markdown]
@@ -280,7 +330,11 @@ table = pd.DataFrame(
 )
 table["same concept"] = table["concept"] == y[p]
 print(f"sample {p}, concept {y[p]!s}")
-table.head(14)
+# distances to three decimals, "yes"/"no": what the eye compares, not six decimals
+table.head(14).assign(
+    distance=lambda t: [interpret.number(v, ".3f") for v in t["distance"]],
+    **{"same concept": lambda t: t["same concept"].map({True: "yes", False: "no"})},
+)
 
 # %%
 d_foreign = d[y != y[p]].min()
@@ -303,7 +357,8 @@ v = res.k_norm[y == "target"]
 m2, m3 = ((v - v.mean()) ** 2).mean(), ((v - v.mean()) ** 3).mean()
 print(f"normalised k* of target: {np.round(np.sort(v), 2)}")
 print(
-    f"Γ by hand = {m3 / m2**1.5:+.3f}; kw.kstar: {res.concepts.loc['target', 'skewness']:+.3f} "
+    f"Γ by hand = {interpret.number(m3 / m2**1.5, '+.3f')}; "
+    f"kw.kstar: {interpret.number(res.concepts.loc['target', 'skewness'], '+.3f')} "
     f"-> {res.concepts.loc['target', 'pattern']}"
 )
 print(
@@ -341,7 +396,9 @@ views = {
     "t-SNE 2-D": TSNE(2, init="pca", perplexity=30, random_state=0).fit_transform(x),
 }
 res = {name: kw.kstar(v, y, method="exact", progress=False, name=name) for name, v in views.items()}
-pd.concat({name: r.concepts[["skewness", "pattern"]] for name, r in res.items()}, axis=1)
+interpret.readable(
+    pd.concat({name: r.concepts[["skewness", "pattern"]] for name, r in res.items()}, axis=1)
+)
 
 # %%
 truth = res["64-D"].concepts
@@ -586,6 +643,40 @@ print(
 
 
 # %% [markdown]
+# ## Γ depends on how many samples a concept has
+# The same features, fewer samples per concept: draw n images per digit (scikit-learn's
+# raw pixels), compute k\* on the drawn set, repeat with five seeded draws and average
+# (`kw.kstar(..., per_concept=n, n_draws=5)`). Γ moves with n, so two spaces, or two
+# concepts, compare pattern for pattern only at equal samples per concept; the paper uses
+# 80 per class. `kw.compare` warns (`kw.ConceptSizeWarning`) when sizes differ.
+
+# %%
+from sklearn.datasets import load_digits
+
+digits_x, digits_y = load_digits(return_X_y=True)
+by_size = {
+    n: kw.kstar(digits_x, digits_y, per_concept=n, n_draws=5, random_state=0, progress=False)
+    for n in (20, 40, 80)
+}
+by_size["all"] = kw.kstar(digits_x, digits_y, random_state=0, progress=False)
+figures = ["mean_skewness", "share_fractured"]
+size_table = pd.DataFrame(
+    {
+        n: r.summary[[k for f in figures for k in (f, f"{f}_ci_low", f"{f}_ci_high")]]
+        for n, r in by_size.items()
+    }
+).T.rename_axis("samples per concept")
+lo, hi = by_size[20].summary["mean_skewness"], by_size["all"].summary["mean_skewness"]
+print(
+    f"On the same pixels, mean Γ is {interpret.number(lo)} at 20 samples per digit and "
+    f"{interpret.number(hi)} with all "
+    f"of them (about {by_size['all'].concepts['n'].min()} per digit): "
+    f"{'higher' if hi > lo else 'lower'} by {abs(hi - lo):.2f}, from the sample count alone."
+)
+interpret.readable(size_table).rename(columns={f: interpret.FIGURES[f][0] for f in figures})
+
+
+# %% [markdown]
 # ## Playground
 # The target and its neighbour again: move the neighbour, change its spread (a wider
 # neighbour is sparser and reaches further) and the dimension. The left plot shows the
@@ -594,7 +685,6 @@ print(
 
 # %%
 import ipywidgets as W
-from bokeh.models import ColumnDataSource
 
 points = ColumnDataSource(dict(x=[], y=[], colour=[]))
 bars = ColumnDataSource(dict(left=[], right=[], top=[]))
@@ -604,16 +694,13 @@ hist = figure(
     title="target",
     width=380,
     height=320,
-    x_range=(0, 1),
+    x_range=(-0.03, 1.03),
     x_axis_label="normalised k* of the target",
     y_axis_label="samples",
     toolbar_location=None,
 )
 quads = hist.quad(left="left", right="right", bottom=0, top="top", source=bars, alpha=0.8)
-mean_line = Span(location=0, dimension="height", line_dash="dashed")
-median_line = Span(location=0, dimension="height")
-hist.add_layout(mean_line)
-hist.add_layout(median_line)
+marks = mark_mean_median(hist)
 sliders = {
     "distance": W.FloatSlider(value=3.5, min=0.0, max=10.0, step=0.25, description="distance"),
     "spread": W.FloatSlider(value=1.0, min=0.3, max=3.0, step=0.1, description="its spread"),
@@ -636,7 +723,7 @@ def update(change=None):
     bars.data = dict(left=edges[:-1], right=edges[1:], top=counts)
     pattern = res.concepts.loc["target", "pattern"]
     quads.glyph.fill_color = quads.glyph.line_color = PATTERN_COLORS[pattern]
-    mean_line.location, median_line.location = float(v.mean()), float(np.median(v))
+    set_mean_median(marks, v, top=counts.max())
     hist.title.text = f"target: {interpret.gamma(res, 'target')}, {pattern}"
     summary.value = (
         f"target (blue) {interpret.gamma(res, 'target')}: <b>{pattern}</b>; "

@@ -97,7 +97,7 @@ if missing:
 chance = 1 / len(data.concept_names)
 if trained:
     table = pd.DataFrame(trained).sort_values("_share_fractured").drop(columns="_share_fractured")
-    display(table.reset_index(drop=True))
+    display(interpret.readable(table.reset_index(drop=True)))
     best, worst = table.iloc[0], table.iloc[-1]
     print(
         f"Of {len(table)} trained models, {best['model']}/{best['weights']} fractures the fewest "
@@ -111,7 +111,7 @@ if trained:
         )
         print(
             f"Spearman correlation of share Fractured and zero-shot accuracy over {len(table)} "
-            f"models: {rho:+.2f} (negative: the better models fracture less). With this few "
+            f"models: {interpret.number(rho)} (negative: the better models fracture less). With this few "
             "models a rank correlation is a hint, not a test."
         )
     else:
@@ -126,7 +126,7 @@ else:
 
 # %%
 if stand_ins:
-    display(pd.DataFrame(stand_ins).drop(columns="_share_fractured"))
+    display(interpret.readable(pd.DataFrame(stand_ins).drop(columns="_share_fractured")))
     accs = ", ".join(f"{r['model']} {r['zero-shot accuracy']:.1%}" for r in stand_ins)
     per_concept = stand_ins[0]["images"] / len(data.concept_names)
     print(

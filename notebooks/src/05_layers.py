@@ -52,7 +52,7 @@ table = pd.DataFrame(
     index=pd.Index(LAYERS, name="layer"),
 )
 table.insert(0, ("", "dim"), [dims[layer] for layer in LAYERS])
-table
+interpret.readable(table)
 
 # %%
 share_f = {w: [results[w, layer].summary["share_fractured"] for layer in LAYERS] for w in models}
@@ -154,17 +154,21 @@ for layer in stages:
         timm_results[layer] = (feats.features.shape[1], feats.kstar(method="exact", progress=False))
     for w in caught:
         print(f"NOTE: {layer}: {str(w.message).split('. Their')[0]}.")
-pd.DataFrame(
-    {
-        "dim": [d for d, _ in timm_results.values()],
-        "share Fractured": [
-            interpret.figure(r, "share_fractured", label=False) for _, r in timm_results.values()
-        ],
-        "share Clustered": [
-            interpret.figure(r, "share_clustered", label=False) for _, r in timm_results.values()
-        ],
-    },
-    index=pd.Index(stages, name="layer"),
+interpret.readable(  # cells that never wrap inside an interval
+    pd.DataFrame(
+        {
+            "dim": [d for d, _ in timm_results.values()],
+            "share Fractured": [
+                interpret.figure(r, "share_fractured", label=False)
+                for _, r in timm_results.values()
+            ],
+            "share Clustered": [
+                interpret.figure(r, "share_clustered", label=False)
+                for _, r in timm_results.values()
+            ],
+        },
+        index=pd.Index(stages, name="layer"),
+    )
 )
 
 # %%

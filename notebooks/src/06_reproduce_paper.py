@@ -82,13 +82,16 @@ PUBLISHED_POOL = {
 published = pd.DataFrame({"logits": PUBLISHED_LOGITS, "average pool": PUBLISHED_POOL})
 published.index.name = "class"
 published["pattern (logits)"] = kw.classify(published["logits"].to_numpy())
-published
+# headed as Γ, so written as Γ is everywhere (signed); "n/a" where the paper gives none
+interpret.readable(
+    published.rename(columns={"logits": "Γ logits", "average pool": "Γ average pool"})
+)
 
 # %%
 counts = published["pattern (logits)"].value_counts()
 print(
     f"Published, logits: {', '.join(f'{n} {p}' for p, n in counts.items())} of "
-    f"{len(published)} classes; mean Γ {published['logits'].mean():+.2f}."
+    f"{len(published)} classes; mean Γ {interpret.number(published['logits'].mean())}."
     + (
         " A trained ImageNet classifier leaves most of these classes Fractured at its logits."
         if counts.get("Fractured", 0) > len(published) / 2
@@ -198,7 +201,7 @@ def computed_table(res, published_column):
 tables = {name: computed_table(res, name) for name, res in results.items()}
 for name, table in tables.items():
     print(f"{what} — {name}")
-    display(table)
+    display(interpret.readable(table))
 
 # %%
 for name, table in tables.items():
@@ -215,7 +218,7 @@ for name, table in tables.items():
     line = (
         f"{name}: over {len(known)} published classes the toolkit differs by "
         f"{known['difference'].abs().median():.2f} in the median, most for {worst} "
-        f"({known.loc[worst, 'difference']:+.2f})"
+        f"({interpret.number(known.loc[worst, 'difference'])})"
     )
     if "published inside interval" in known:
         inside = int(known["published inside interval"].astype(bool).sum())

@@ -31,9 +31,10 @@ ROWS, COLS = 1024, 8192  # a task's products: at most 64 MiB of float64
 
 
 def _compared(src, idx, norms):
-    """Float64 compared rows idx (unit rows for cosine: norms given), as ReferenceRows gives them."""
+    """Float64 compared rows idx, as ReferenceRows gives them: unit rows for cosine (norms:
+    the rows' norms), Euclidean rows times the problem's power of two (norms: that float)."""
     r = np.asarray(_array(src)[idx]).astype(np.float64)
-    return r if norms is None else r / norms[:, None]
+    return r * norms if isinstance(norms, float) else r / norms[:, None]
 
 
 def _products(src, rows, row_norms, c0, c1, col_norms):
@@ -80,18 +81,19 @@ def count_chunk(src, rows, row_codes, row_norms, thr, c0, c1, col_codes, col_nor
     return sure.sum(axis=1) + np.bincount(i[closer], minlength=len(rows))
 
 
-def resolve_rows(client, src, problem, rows, run):
+def resolve_rows(client, src, problem, rows, run, *, rows_per_task=ROWS, cols_per_task=COLS):
     """Exact (k, intruder, squared d_foreign) of sample indices `rows`, as exact_rows gives them.
 
-    src: what tasks read the rows from (a Source, or the scattered array); run: a key prefix.
+    src: what tasks read the rows from (a Source, or the scattered array); run: a key prefix;
+    each task takes up to ``rows_per_task`` censored rows against ``cols_per_task`` columns.
     """
-    n, codes, norms = problem.n, problem.codes, problem.metric.norms
+    n, codes, norms, scale = problem.n, problem.codes, problem.metric.norms, problem.metric.scale
     rows = np.asarray(rows, dtype=np.int64)
-    groups = [rows[g : g + ROWS] for g in range(0, len(rows), ROWS)]
-    chunks = [(c, min(n, c + COLS)) for c in range(0, n, COLS)]
+    groups = [rows[g : g + rows_per_task] for g in range(0, len(rows), rows_per_task)]
+    chunks = [(c, min(n, c + cols_per_task)) for c in range(0, n, cols_per_task)]
 
-    def part(idx):  # codes and cosine norms of some rows: only those travel with a task
-        return codes[idx], None if norms is None else norms[idx]
+    def part(idx):  # codes and cosine norms (or the scale) of some rows: only those travel
+        return codes[idx], scale if norms is None else norms[idx]
 
     def submit(fn, name, a, g, extra, b, c0, c1):
         gc, gn = part(g)

@@ -8,11 +8,20 @@ to a temporary zarr store first (workers then read rows from it at random).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import os
+import shutil
+import socket
+import time
+import weakref
 from pathlib import Path
 
 import numpy as np
 
 _OPEN: dict = {}  # per process: opened memory maps and zarr arrays, by source id
+PREFIX = "kstar_widgets_"  # temporary copies: kstar_widgets_<host>_<pid>_<random>
+_COPIES: contextvars.ContextVar = contextvars.ContextVar("kstar_widgets_copies", default=None)
 
 
 class Source:
@@ -165,10 +174,14 @@ def open_source(features, client, *, progress=True) -> Source:
 
 
 def _dask_to_zarr(x, client, *, progress):
-    """A dask array computed once into a temporary zarr store the workers can read rows from."""
+    """A dask array computed once into a temporary zarr store the workers can read rows from.
+
+    The store is removed when the call that made it ends (:func:`temporary_copies`), or
+    failing that when the source is collected or the process exits; one left by a killed
+    process (its pid gone from this host) is removed by the next call."""
     import tempfile
 
-    from ..._progress import say
+    from ...utils._progress import say
     from ._client import workers_are_local
 
     if x.ndim != 2:
@@ -179,11 +192,61 @@ def _dask_to_zarr(x, client, *, progress):
             "every worker can read it, e.g. x.to_zarr('/shared/features.zarr') or an object "
             "store URL, and pass that path as features."
         )
-    tmp = tempfile.mkdtemp(prefix="kstar_widgets_")
+    remove_stale_copies(tempfile.gettempdir())
+    tmp = tempfile.mkdtemp(prefix=f"{PREFIX}{socket.gethostname()}_{os.getpid()}_")
+    copies = _COPIES.get()
+    if copies is not None:
+        copies.append(tmp)
     path = str(Path(tmp) / "features.zarr")
     say(f"writing the dask array to a temporary zarr store {path} for random row access", progress)
-    x = x.rechunk({0: min(x.shape[0], 8192), 1: -1})
-    client.compute(x.to_zarr(path, compute=False)).result()
-    src = ZarrSource(path)
+    try:
+        x = x.rechunk({0: min(x.shape[0], 8192), 1: -1})
+        client.compute(x.to_zarr(path, compute=False)).result()
+        src = ZarrSource(path)
+    except BaseException:  # an interrupted or failed write leaves nothing
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     src.temporary = tmp
+    weakref.finalize(src, shutil.rmtree, tmp, ignore_errors=True)
     return src
+
+
+@contextlib.contextmanager
+def temporary_copies():
+    """Remove the temporary copies (dask arrays written to zarr) made inside, however it ends."""
+    token = _COPIES.set([])
+    try:
+        yield
+    finally:
+        for tmp in _COPIES.get():
+            shutil.rmtree(tmp, ignore_errors=True)
+        _COPIES.reset(token)
+
+
+def remove_stale_copies(folder, max_age_days: float = 7.0) -> None:
+    """Remove the copies that killed processes left in ``folder``: a dead pid of this host,
+    or (another host's) untouched for ``max_age_days``."""
+    own = f"{socket.gethostname()}_"
+    for tmp in Path(folder).glob(f"{PREFIX}*"):
+        rest = tmp.name[len(PREFIX) :]
+        try:
+            age = time.time() - tmp.stat().st_mtime
+            ours = tmp.is_dir() and {c.name for c in tmp.iterdir()} <= {"features.zarr"}
+        except OSError:
+            continue
+        if not ours:
+            continue
+        pid = rest[len(own) :].split("_", 1)[0] if rest.startswith(own) else ""
+        dead = pid.isdigit() and not _alive(int(pid))
+        if dead or age > max_age_days * 86400:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._device import full_precision_matmul
-from ..._validation import row_norms64
+from ...utils._device import full_precision_matmul
+from ...utils._validation import row_norms64
 from .._band import RunningTop, count_band
 from .._components import BandComponents
-from ..settle import ReferenceRows, squared_norms64
+from ..settle import (
+    ReferenceRows,
+    centre_rows,
+    centring_slack,
+    float32_margins,
+    squared_norms64,
+)
 
 INF = float("inf")
 
@@ -22,6 +28,26 @@ INF = float("inf")
 def _array(src):
     """The rows of a source as an indexable array (a scattered numpy array arrives as itself)."""
     return src if isinstance(src, np.ndarray) else src.open()
+
+
+def hold(value):
+    """A task whose result is its argument: data the client sends lives in the graph, so
+    the scheduler recomputes it when the workers holding it die (a scattered future is
+    lost for good)."""
+    return value
+
+
+def shared_vectors(small, codes, order, norms, mean, scale, d):
+    """The O(n) vectors every pair and band task reads, from the prepared blocks' norms
+    (small: (|w|^2, |r|) per block, sorted order): codes, order, float32 |w|^2 and their
+    rounding margins, cosine norms, mean and scale."""
+    sq64 = np.concatenate([s[0] for s in small])
+    slack = centring_slack(np.concatenate([s[1] for s in small]), mean)
+    sq, margin = float32_margins(sq64, slack, d)
+    return {
+        "codes": codes, "order": order, "sq": sq, "margin": margin,
+        "norms": norms, "mean": mean, "scale": scale,
+    }  # fmt: skip
 
 
 def _torch():
@@ -41,6 +67,7 @@ def stats_chunk(src, c0, c1, cosine):
     out = {"n_bad": int(bad.size), "first_bad": (bad[:5] + c0).tolist()}
     if bad.size:
         return out
+    out["max_abs"] = float(np.abs(x).max())
     r = x.astype(np.float64)
     if cosine:
         norms = row_norms64(x)
@@ -55,15 +82,14 @@ def stats_chunk(src, c0, c1, cosine):
     return out
 
 
-def prepare_block(src, idx, mean, norms):
-    """Rows idx (input order) centred in float64, rounded to float32, as the local engine does.
+def prepare_block(src, idx, mean, norms, scale=1.0):
+    """Rows idx (input order) centred in float64, rounded to float32, as the local engine does
+    (Euclidean rows times ``scale``, :func:`..settle.exact_scale`).
 
     Returns (w float32 (m, d), |w|^2 float64 (m,), |r| float64 (m,)).
     """
-    ref = ReferenceRows(_array(src), norms)
-    r = ref.rows(idx)
-    w = (r - mean).astype(np.float32)
-    return w, squared_norms64(w), np.linalg.norm(r, axis=1)
+    w, raw_norm = centre_rows(ReferenceRows(_array(src), norms, scale).rows(idx), mean)
+    return w, squared_norms64(w), raw_norm
 
 
 def norms_of(prepared):
@@ -117,7 +143,7 @@ def band_block(src, glob, own, band_parts, tops, rows, lo, hi, islands=False):
     torch = _torch()
     r0, r1 = rows
     arr = _array(src)
-    ref = ReferenceRows(arr, glob["norms"])
+    ref = ReferenceRows(arr, glob["norms"], glob["scale"])
     best = RunningTop(r1, "cpu")  # rows before r0 stay unused
     if tops:
         parts = [res[side] for res, side in tops]
@@ -164,7 +190,7 @@ class _BandSpace:
         out = torch.empty((len(rows), len(order)))
         for c0 in range(0, len(order), 8192):
             c1 = min(len(order), c0 + 8192)
-            w = torch.from_numpy((self.ref.rows(order[c0:c1]) - mean).astype(np.float32))
+            w = torch.from_numpy(centre_rows(self.ref.rows(order[c0:c1]), mean)[0])
             torch.addmm(
                 torch.from_numpy(sq[c0:c1])[None, :],
                 w_rows,

@@ -4,9 +4,10 @@ pynndescent has no distributed mode, so the samples are cut into shards (one per
 worker, each larger than the budget K). ``build[s]`` indexes shard s; ``query[s, q]``
 asks it for the K + 1 nearest rows of query chunk q; ``merge[q]`` keeps the K + 1
 nearest of the shards' answers. The merged lists then go through the in-process
-engine's :func:`..approx.read_kstar`: the same censoring, the same exact
-same-concept verification and float64 settling, on the client (which reads the
-rows it verifies from the source). Censored samples are then resolved exactly
+engine's :func:`..approx.read_kstar`: the same pools of foreign rows per concept
+(d_foreign, :mod:`.._foreign`), the same exact same-concept counts and float64
+settling, on the client (which reads the rows it verifies from the source), and
+the same audit (its exact rows computed by tasks). Censored samples are then resolved exactly
 when cheap, under the in-process engine's rule, by tasks that read the rows from
 the source (:mod:`._resolve`); the islands follow the resolved d_foreign.
 """
@@ -19,12 +20,12 @@ import uuid
 
 import numpy as np
 
-from ..._progress import progress_bar
-from .._base import Engine, EngineResult, Problem
-from .._cost import graph_seconds
-from .._graph import drop_self
+from ...utils._progress import progress_bar
+from .._base import EngineResult, Problem
+from .._cost import graph_seconds, verify_seconds
 from .._rows import rows_seconds
-from ..approx import list_islands, read_kstar
+from ..approx import AUDIT_ROWS, POOL_ROWS, ApproxEngine, audit_sample, read_lists
+from ..settle import ReferenceRows
 from ._resolve import resolve_rows
 from ._tasks import _array
 from ._validate import source_arg
@@ -32,20 +33,18 @@ from ._validate import source_arg
 QUERY_ROWS = 8192
 
 
-def _rows32(src, norms, a, b):
+def _rows32(src, norms, scale, a, b):
     """Float32 compared rows a..b (unit rows for cosine), as the local engine feeds pynndescent."""
-    from ..settle import ReferenceRows
-
-    return ReferenceRows(_array(src), norms).rows(np.arange(a, b)).astype(np.float32)
+    return ReferenceRows(_array(src), norms, scale).rows32(a, b)
 
 
-def build_index(src, norms, bounds, n_neighbors, seed):
+def build_index(src, norms, scale, bounds, n_neighbors, seed):
     """Worker side: pynndescent's index of shard rows bounds = (a, b), ready to query."""
     from pynndescent import NNDescent
 
     a, b = bounds
     index = NNDescent(
-        _rows32(src, norms, a, b),
+        _rows32(src, norms, scale, a, b),
         metric="euclidean",
         n_neighbors=min(n_neighbors + 1, b - a),
         random_state=seed,
@@ -60,11 +59,11 @@ def build_index(src, norms, bounds, n_neighbors, seed):
     return index, a, b - a
 
 
-def query_shard(src, norms, built, rows, n_neighbors):
+def query_shard(src, norms, scale, built, rows, n_neighbors):
     """Worker side: the K + 1 nearest rows of shard `built` for input rows `rows` = (c0, c1)."""
     index, a, size = built
     k = min(n_neighbors + 1, size)
-    idx, dist = index.query(_rows32(src, norms, *rows), k=k)
+    idx, dist = index.query(_rows32(src, norms, scale, *rows), k=k)
     return idx.astype(np.int64) + a, dist.astype(np.float32)
 
 
@@ -76,26 +75,35 @@ def merge_lists(parts, n_neighbors):
     return np.take_along_axis(idx, order, 1), np.take_along_axis(dist, order, 1)
 
 
-class DaskApproxEngine(Engine):
+class DaskApproxEngine(ApproxEngine):
     """Approximate k* with the kNN lists built on a Dask cluster, read as in-process.
 
     Parameters
     ----------
     client : distributed.Client
-    verify : bool, default=True
-        As :class:`..approx.ApproxEngine`.
-    resolve_censored : bool, default=True
-        As :class:`..approx.ApproxEngine`: censored samples are computed exactly (by
-        tasks) when the in-process estimate of that, shared by the worker threads,
-        is at most half the graph's time (or 5 s).
+    verify, resolve_censored, verify_max_pairs, pool_rows, audit_rows
+        As :class:`..approx.ApproxEngine`: the same pools and exact counts (on the
+        client, reading the rows from the source); censored samples are computed
+        exactly (by tasks) under the same rule, with the in-process estimate of that
+        shared by the worker threads; the audit's exact rows are computed by the same
+        tasks.
     """
 
-    name = "approx"
-    exact = False
+    backend = "dask"
 
-    def __init__(self, client, *, verify: bool = True, resolve_censored: bool = True):
-        self.client, self.verify = client, verify
-        self.resolve_censored = resolve_censored
+    def __init__(
+        self, client, *, verify=True, resolve_censored=True, verify_max_pairs=None,
+        pool_rows=POOL_ROWS, audit_rows=AUDIT_ROWS,
+    ):  # fmt: skip
+        super().__init__(
+            verify=verify, resolve_censored=resolve_censored, verify_max_pairs=verify_max_pairs,
+            pool_rows=pool_rows, audit_rows=audit_rows,
+        )  # fmt: skip
+        self.client = client
+
+    @classmethod
+    def create(cls, client=None):
+        return cls(client)
 
     def _shards(self, n, n_neighbors):
         workers = max(1, len(self.client.nthreads()))
@@ -109,21 +117,51 @@ class DaskApproxEngine(Engine):
         per = graph_seconds(
             _Sub(problem, math.ceil(problem.n / len(shards))), problem.n_neighbors, True
         )
-        return 2 * per
+        audit = 2 * rows_seconds(min(self.audit_rows, problem.n), problem.n, problem.d)
+        pools = verify_seconds(problem, self.max_pairs, self.pool_rows) if self.verify else 0.0
+        return 2 * per + pools + audit / max(1, sum(self.client.nthreads().values()))
 
     def run(self, problem: Problem, *, progress: bool = True) -> EngineResult:
         t0 = time.perf_counter()
-        client, n, kk = self.client, problem.n, problem.n_neighbors
+        client, n, d = self.client, problem.n, problem.d
         _, src = source_arg(problem, client)
-        norms = problem.metric.norms
-        seed = problem.random_state
         run = uuid.uuid4().hex[:8]
-        shards = self._shards(n, kk)
+        shards = self._shards(n, problem.n_neighbors)
+        idx, dist, n_tasks = self._lists(problem, src, shards, run, progress)
+        t_graph = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        threads = max(1, sum(client.nthreads().values()))
+        out = read_lists(
+            problem, idx, dist, self, t_graph,
+            cost=lambda m: 2 * rows_seconds(m, n, d) / threads,  # float64 products
+            resolve=lambda rows: resolve_rows(client, src, problem, rows, run),
+        )  # fmt: skip
+        t_read = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        audit = audit_sample(
+            problem, out.k, self.audit_rows,
+            lambda rows: resolve_rows(client, src, problem, rows, run + "-audit")[0],
+        )  # fmt: skip
+        timings = {
+            "graph": t_graph,
+            "read": t_read,
+            "censored_resolved": out.resolve_seconds,
+            "audit": time.perf_counter() - t1,
+        }
+        return out.result(
+            problem, timings, backend="dask", dask_shards=len(shards), dask_tasks=n_tasks, **audit
+        )
+
+    def _lists(self, problem, src, shards, run, progress):
+        """The merged K + 1 lists of every sample (idx, dist) and the number of tasks."""
+        client, n, kk = self.client, problem.n, problem.n_neighbors
+        norms, scale, seed = problem.metric.norms, problem.metric.scale, problem.random_state
         built = [
             client.submit(
                 build_index,
                 src,
                 norms,
+                scale,
                 s,
                 kk,
                 None if seed is None else seed + i,
@@ -136,7 +174,7 @@ class DaskApproxEngine(Engine):
         for q, rows in enumerate(chunks):
             parts = [
                 client.submit(
-                    query_shard, src, norms, b, rows, kk, key=f"kstar-query-{run}-{i}-{q}"
+                    query_shard, src, norms, scale, b, rows, kk, key=f"kstar-query-{run}-{i}-{q}"
                 )
                 for i, b in enumerate(built)
             ]
@@ -151,49 +189,7 @@ class DaskApproxEngine(Engine):
             idx[c0:c1], dist[c0:c1] = i_[:, : idx.shape[1]], d_[:, : idx.shape[1]]
             bar.update()
         bar.close()
-        t_graph = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        idx, dist = drop_self(idx, dist, kk)
-        k, censored, intruder, d_foreign, verified, joined = read_kstar(
-            problem, idx, dist, self.verify
-        )
-        t2 = time.perf_counter()
-        resolved = np.flatnonzero(censored)
-        threads = max(1, sum(client.nthreads().values()))
-        cost = 2 * rows_seconds(len(resolved), n, problem.d) / threads  # float64 products
-        if not (self.resolve_censored and cost <= max(5, t_graph / 2)):
-            resolved = resolved[:0]
-        if len(resolved):
-            k[resolved], intruder[resolved], d_foreign[resolved] = resolve_rows(
-                client, src, problem, resolved, run
-            )
-            censored[resolved] = False
-        t_resolve = time.perf_counter() - t2
-        island = None
-        if problem.islands:  # the merged lists give the same approximate islands as in process
-            island = list_islands(problem, idx, dist, d_foreign, verified, joined)
-        return EngineResult(
-            k=k,
-            censored=censored,
-            intruder=intruder,
-            intruder_sqdist=d_foreign,
-            n_neighbors=kk,
-            timings={
-                "graph": t_graph,
-                "read": time.perf_counter() - t1,
-                "censored_resolved": t_resolve,
-            },
-            info={
-                "graph_neighbors": idx.shape[1],
-                "verified_share": float(verified.mean()),
-                "censored_resolved_exactly": len(resolved),
-                "backend": "dask",
-                "dask_shards": len(shards),
-                "dask_tasks": len(built) * (1 + len(chunks)) + len(chunks),
-                **({"islands_approximate": True} if island is not None else {}),
-            },
-            island=island,
-        )
+        return idx, dist, len(built) * (1 + len(chunks)) + len(chunks)
 
 
 class _Sub:

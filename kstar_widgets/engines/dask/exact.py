@@ -30,20 +30,36 @@ import uuid
 
 import numpy as np
 
-from ..._progress import progress_bar
+from ...utils._progress import progress_bar
 from .._base import Engine, EngineResult, Problem
 from .._components import BandComponents
 from .._cost import CPU_RATE
-from ..exact import _blocks
-from ..settle import U64, rounding_bound
+from .._layout import Layout
 from . import _tasks
-from ._validate import source_arg, source_stats
+from ._client import explain_lost_workers
+from ._validate import send, source_arg, source_stats
 
 # per task at the scheduler: ~1 ms quiet, 8 ms measured on a loaded 2-core box
 SCHEDULER_SECONDS = 0.002
 
 
-def block_rows(n: int) -> int:
+def _shared(small, held, norms, mean, scale, d):
+    """Worker side: :func:`._tasks.shared_vectors`, with the held (codes, order)."""
+    codes, order = held
+    return _tasks.shared_vectors(small, codes, order, norms, mean, scale, d)
+
+
+def task_bytes(layout, blocks, d: int) -> float:
+    """The most one task allocates: a pair task's two blocks and product (twice), or a
+    band task's block against its concepts' columns (the band and count_band's copy)."""
+    widest = max(hi - lo for lo, hi in (layout.window(r0, r1) for r0, r1 in blocks))
+    rows = max(r1 - r0 for r0, r1 in blocks)
+    pair = 4.0 * (2 * rows * d + 2 * rows * rows)
+    band = 4.0 * (widest * d + 2 * rows * widest) + 8.0 * rows * d
+    return max(pair, band)
+
+
+def default_block_rows(n: int) -> int:
     """Rows per task block: products big enough to hide the task overhead, memory ~0.3 GiB per task."""
     return int(min(4096, max(256, math.ceil(n / 8)), n))
 
@@ -54,84 +70,123 @@ class DaskExactEngine(Engine):
     Parameters
     ----------
     client : distributed.Client
+    block_rows : int, optional
+        Rows per task block (default :func:`default_block_rows`); the result does not
+        depend on it.
     """
 
     name = "exact"
     exact = True
+    backend = "dask"
 
-    def __init__(self, client):
+    def __init__(self, client, *, block_rows=None):
         self.client = client
+        self.block_rows = block_rows
+
+    @classmethod
+    def create(cls, client=None):
+        return cls(client)
 
     def _threads(self) -> int:
         return max(1, sum(self.client.nthreads().values()))
 
+    def _block(self, n: int) -> int:
+        return default_block_rows(n) if self.block_rows is None else self.block_rows
+
     def estimate_seconds(self, problem: Problem) -> float:
         """Per-task time x tasks / worker threads, plus the scheduler's per-task overhead."""
         n, d = problem.n, problem.d
-        block = block_rows(n)
-        m = math.ceil(n / block)
+        m = math.ceil(n / self._block(n))
         tasks = m * (m - 1) // 2 + 2 * m + math.ceil(n / 8192)
         per_thread = CPU_RATE / 2  # the local rate is for 2 threads
         return n * n * d / (per_thread * self._threads()) + tasks * SCHEDULER_SECONDS
 
     def run(self, problem: Problem, *, progress: bool = True) -> EngineResult:
         t0 = time.perf_counter()
-        client = self.client
-        n, d = problem.n, problem.d
+        n, run = problem.n, uuid.uuid4().hex[:8]
+        source, src = source_arg(problem, self.client)
         cosine = problem.metric.norms is not None
-        source, src = source_arg(problem, client)
-        stats = source.stats or source_stats(client, src, n, cosine, progress=False)
-        norms = problem.metric.norms if cosine else None
+        stats = source.stats or source_stats(self.client, src, n, cosine, progress=False)
         timings = {"stats": time.perf_counter() - t0}
-
-        order = np.argsort(problem.codes, kind="stable")
-        sc = problem.codes[order]
-        concepts = np.arange(int(sc[-1]) + 1)
-        starts = np.searchsorted(sc, concepts, side="left")
-        ends = np.searchsorted(sc, concepts, side="right")
-        blocks = list(_blocks(ends, block_rows(n)))
-        run = uuid.uuid4().hex[:8]
-
+        layout = Layout(problem.codes)
+        blocks = layout.blocks(self._block(n))
         t1 = time.perf_counter()
+        with explain_lost_workers(self.client, task_bytes(layout, blocks, problem.d)):
+            prep, glob = self._prepare(problem, layout, blocks, src, stats["mean"], run)
+            timings["prepare"] = time.perf_counter() - t1
+            t2 = time.perf_counter()
+            pair = self._pairs(prep, glob, blocks, run)
+            bands = self._bands(src, glob, prep, pair, layout, blocks, problem.islands, run)
+            islands = BandComponents(n) if problem.islands else None
+            k, intr, sqd, settled = self._collect(
+                list(pair.values()), bands, blocks, layout, progress, islands
+            )
+        timings["blocks"] = time.perf_counter() - t2
+        timings["exact"] = time.perf_counter() - t0
+        info = {
+            "rows_settled_in_float64": settled,
+            "backend": "dask",
+            "dask_tasks": len(prep) * 2 + len(pair) + len(bands) + math.ceil(n / 8192) + 2,
+            "dask_blocks": len(blocks),
+            "dask_workers": len(self.client.nthreads()),
+        }
+        island = None
+        if islands is not None:
+            island = layout.to_input_ids(islands.label)
+            info["islands_approximate"] = False
+            # merging on the workers (summed over tasks) and on the client
+            timings["islands"] = islands.seconds
+        return EngineResult(
+            k=k, censored=np.zeros(n, dtype=bool), intruder=intr, intruder_sqdist=sqd,
+            timings=timings, info=info, island=island,
+        )  # fmt: skip
+
+    def _prepare(self, problem, layout, blocks, src, mean, run):
+        """The blocks' float32 rows, kept on the workers, and the O(n) vectors every task
+        reads (codes, order, |w|^2, margins, norms, mean), computed by a task from them.
+
+        Everything is a task of the graph, never scattered data: when every worker dies
+        at once the scheduler recomputes it all from the source."""
+        client = self.client
+        norms = problem.metric.norms
+        norms_f = None if norms is None else send(client, norms, f"cosine-norms-{run}")
         prep = [
             client.submit(
                 _tasks.prepare_block,
                 src,
-                order[r0:r1],
-                stats["mean"],
-                norms,
+                layout.order[r0:r1],
+                mean,
+                norms_f,
+                problem.metric.scale,
                 key=f"kstar-prep-{run}-{i}",
             )
             for i, (r0, r1) in enumerate(blocks)
         ]
-        small = client.gather(
-            [
-                client.submit(_tasks.norms_of, p, key=f"kstar-norms-{run}-{i}")
-                for i, p in enumerate(prep)
-            ]
-        )
-        sq64 = np.concatenate([s[0] for s in small])
-        raw_norm = np.concatenate([s[1] for s in small])
-        slack = 4 * U64 * (raw_norm + np.linalg.norm(stats["mean"]))
-        glob = {
-            "codes": sc,
-            "order": order,
-            "sq": sq64.astype(np.float32),
-            "margin": (2 * rounding_bound(np.sqrt(sq64), slack, d)).astype(np.float32),
-            "norms": norms,
-            "mean": stats["mean"],
-        }
-        (glob_f,) = client.scatter([glob], broadcast=True, hash=False)
-        timings["prepare"] = time.perf_counter() - t1
+        small = [
+            client.submit(_tasks.norms_of, p, key=f"kstar-norms-{run}-{i}")
+            for i, p in enumerate(prep)
+        ]
+        order = send(client, (layout.codes, layout.order), f"layout-{run}")
+        glob = client.submit(
+            _shared, small, order, norms_f, mean, problem.metric.scale, problem.d,
+            key=f"kstar-shared-{run}",
+        )  # fmt: skip
+        from distributed import wait
 
-        t2 = time.perf_counter()
+        wait([glob])  # the client needs none of it: it stays on the workers
+        if glob.status == "error":
+            glob.result()  # its error, here
+        return prep, glob
+
+    def _pairs(self, prep, glob, blocks, run):
+        """One task per pair of blocks I < J: their product's foreign candidates both ways."""
         m = len(blocks)
-        pair = {
-            (i, j): client.submit(
+        return {
+            (i, j): self.client.submit(
                 _tasks.pair_block,
                 prep[i],
                 prep[j],
-                glob_f,
+                glob,
                 blocks[i],
                 blocks[j],
                 key=f"kstar-pair-{run}-{i}-{j}",
@@ -139,10 +194,12 @@ class DaskExactEngine(Engine):
             for i in range(m)
             for j in range(i + 1, m)
         }
-        bands, windows = [], []
+
+    def _bands(self, src, glob, prep, pair, layout, blocks, islands, run):
+        """One task per block: its concept band counted against the merged candidates."""
+        m, bands = len(blocks), []
         for i, (r0, r1) in enumerate(blocks):
-            lo, hi = int(starts[sc[r0]]), int(ends[sc[r1 - 1]])
-            windows.append((lo, hi))
+            lo, hi = layout.window(r0, r1)
             parts = [
                 (prep[b], (b0, max(lo, b0), min(hi, b1)))
                 for b, (b0, b1) in enumerate(blocks)
@@ -150,51 +207,23 @@ class DaskExactEngine(Engine):
             ]
             tops = [(pair[i, j], 0) for j in range(i + 1, m)] + [(pair[j, i], 1) for j in range(i)]
             bands.append(
-                client.submit(
+                self.client.submit(
                     _tasks.band_block,
                     src,
-                    glob_f,
+                    glob,
                     prep[i],
                     parts,
                     tops,
                     (r0, r1),
                     lo,
                     hi,
-                    problem.islands,
+                    islands,
                     key=f"kstar-band-{run}-{i}",
                 )
             )
-        islands = BandComponents(n) if problem.islands else None
-        k, intr, sqd, settled = self._collect(
-            list(pair.values()), bands, blocks, windows, order, progress, islands
-        )
-        timings["blocks"] = time.perf_counter() - t2
-        timings["exact"] = time.perf_counter() - t0
-        island, info = None, {}
-        if islands is not None:
-            island = np.empty(n, dtype=np.int64)
-            island[order] = order[islands.label]
-            info["islands_approximate"] = False
-            # merging on the workers (summed over tasks) and on the client
-            timings["islands"] = islands.seconds
-        return EngineResult(
-            k=k,
-            censored=np.zeros(n, dtype=bool),
-            intruder=intr,
-            intruder_sqdist=sqd,
-            timings=timings,
-            info={
-                "rows_settled_in_float64": settled,
-                "backend": "dask",
-                "dask_tasks": len(prep) * 2 + len(pair) + len(bands) + math.ceil(n / 8192),
-                "dask_blocks": m,
-                "dask_workers": len(client.nthreads()),
-                **info,
-            },
-            island=island,
-        )
+        return bands
 
-    def _collect(self, pairs, bands, blocks, windows, order, progress, islands=None):
+    def _collect(self, pairs, bands, blocks, layout, progress, islands=None):
         """Wait for every task with a progress bar; assemble the band results in input order.
 
         islands: a :class:`.._components.BandComponents` over all n sorted samples that
@@ -202,7 +231,7 @@ class DaskExactEngine(Engine):
         """
         from distributed import as_completed
 
-        n = len(order)
+        n = len(layout.order)
         k = np.empty(n, dtype=np.int64)
         intr = np.empty(n, dtype=np.int64)
         sqd = np.empty(n)
@@ -215,13 +244,13 @@ class DaskExactEngine(Engine):
             if fut.key in where:
                 r0, r1 = blocks[where[fut.key]]
                 kb, qb, db, sb, forest = fut.result()
-                rows = order[r0:r1]
+                rows = layout.order[r0:r1]
                 k[rows], intr[rows], sqd[rows] = kb, qb, db
                 settled += sb
                 if islands is not None:
                     (a, b), seconds = forest
                     islands.seconds += seconds
-                    lo, hi = windows[where[fut.key]]  # whole concepts: their labels stay inside
+                    lo, hi = layout.window(r0, r1)  # whole concepts: their labels stay inside
                     islands.add_pairs(a, b, lo, hi - lo)
             bar.update()
         bar.close()

@@ -15,7 +15,12 @@ function bokehOf(version, { api = true } = {}) {
 }
 
 function withTimeout(promise, ms, what) {
-  return Promise.race([promise, new Promise((_, no) => setTimeout(() => no(new Error(`${what}: no answer in ${ms / 1000} s`)), ms))]);
+  return Promise.race([
+    promise,
+    new Promise((_, no) =>
+      setTimeout(() => no(new Error(`${what}: no answer in ${ms / 1000} s`)), ms),
+    ),
+  ]);
 }
 
 /** BokehJS source text: from the shared model the widget references, else asked of the kernel. */
@@ -23,8 +28,12 @@ async function bokehSource(model) {
   const ref = model.get("bokehjs");
   if (typeof ref === "string" && ref.startsWith("IPY_MODEL_") && model.widget_manager?.get_model) {
     try {
-      const shared = await withTimeout(model.widget_manager.get_model(ref.slice(10)), 15000, "shared BokehJS model");
-      const source = shared && shared.get("source");
+      const shared = await withTimeout(
+        model.widget_manager.get_model(ref.slice(10)),
+        15000,
+        "shared BokehJS model",
+      );
+      const source = shared?.get("source");
       if (source) return source;
     } catch (err) {
       console.warn("kstar_widgets: shared BokehJS model unavailable, asking the kernel", err);
@@ -46,6 +55,29 @@ async function bokehSource(model) {
   );
 }
 
+/** Resolves with `el` once it is in the document (null if `alive()` turns false first).
+ *
+ * A host may render a widget's view before it attaches the output to the page (JupyterLab
+ * does after a reload, the kernel alive), and BokehJS draws only under <body> ("element
+ * must be under <body>"). A MutationObserver sees the attachment; the timer covers the
+ * shadow roots (marimo), whose insides the observer of the document does not see. */
+export function whenConnected(el, alive = () => true) {
+  if (el.isConnected) return Promise.resolve(el);
+  return new Promise((resolve) => {
+    const check = () => {
+      const done = el.isConnected || !alive();
+      if (done) {
+        observer.disconnect();
+        clearInterval(timer);
+        resolve(el.isConnected ? el : null);
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document, { childList: true, subtree: true });
+    const timer = setInterval(check, 100);
+  });
+}
+
 function inject(code) {
   const s = document.createElement("script");
   s.textContent = code; // inline, from the installed bokeh: no CDN, works offline
@@ -57,7 +89,8 @@ export function loadBokeh(model) {
   const version = model.get("bokehjs_version");
   const ready = bokehOf(version);
   if (ready) return Promise.resolve(ready);
-  const pending = (window.__kstarBokehLoading ??= {});
+  window.__kstarBokehLoading ??= {};
+  const pending = window.__kstarBokehLoading;
   if (!pending[version]) {
     pending[version] = (async () => {
       const source = await bokehSource(model);

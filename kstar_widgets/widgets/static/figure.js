@@ -27,34 +27,37 @@ function render({ model, el }) {
 
   const clear = (old) => {
     if (!old) return;
-    old.roots.forEach((v) => v.remove());
+    for (const v of old.roots) v.remove();
     old.target.remove();
   };
 
   // draws run one after another, so quick re-assignments end on the last figure
   const draw = (B) =>
-    (queue = queue.then(async () => {
-      if (!alive) return;
-      const text = model.get("item");
-      const item = text ? JSON.parse(text) : null; // JSON text keeps Bokeh's key order
-      const target = document.createElement("div");
-      let roots = [];
-      if (item) {
-        // drawn out of sight beside the old drawing, which goes once the new one is ready
-        target.style.cssText = "visibility: hidden; position: absolute;";
-        box.appendChild(target);
-        const views = await B.embed.embed_item(item, target);
-        roots = views.roots;
-        target.style.cssText = "";
-      }
-      if (!alive) return clear({ roots, target });
-      note.remove();
-      clear(shown);
-      shown = { roots, target };
-      box.kstarFigure = roots[0] ?? null; // the root view, for tests
-      box.dataset.root = item?.root_id ?? "";
-      box.dataset.ready = "1";
-    }).catch(fail));
+    (queue = queue
+      .then(async () => {
+        if (!alive) return;
+        const text = model.get("item");
+        const item = text ? JSON.parse(text) : null; // JSON text keeps Bokeh's key order
+        const target = document.createElement("div");
+        let roots = [];
+        if (item) {
+          // drawn out of sight beside the old drawing, which goes once the new one is ready
+          target.style.cssText = "visibility: hidden; position: absolute;";
+          box.appendChild(target);
+          if (!(await whenConnected(target, () => alive))) return; // ended before attached
+          const views = await B.embed.embed_item(item, target);
+          roots = views.roots;
+          target.style.cssText = "";
+        }
+        if (!alive) return clear({ roots, target });
+        note.remove();
+        clear(shown);
+        shown = { roots, target };
+        box.kstarFigure = roots[0] ?? null; // the root view, for tests
+        box.dataset.root = item?.root_id ?? "";
+        box.dataset.ready = "1";
+      })
+      .catch(fail));
 
   const redraw = () => loadBokeh(model).then(draw, fail);
   model.on("change:item", redraw);
