@@ -98,7 +98,7 @@ class Comparison:
         >>> a = kw.kstar(x, y, progress=False, name="standard")
         >>> cmp = kw.compare(a, kw.kstar(noisy, y, progress=False, name="noisy"))
         >>> cmp.verdict("mean_skewness")
-        'no clear difference between standard and noisy: Δ mean Γ −0.38 [−1.71, 0.77]'
+        'no clear difference between standard and noisy: Δ mean Γ −0.38 [−1.71, +0.77]'
         """
         return verdict(self, figure)
 

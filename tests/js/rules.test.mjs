@@ -87,7 +87,7 @@ test("Γ and intervals as the views print them", () => {
   assert.equal(fmt.interval(null, 1), "");
   assert.equal(fmt.interval(0, 0.6, fmt.percent), "[0%, 60%]"); // a share's interval in percent
   const r = { skew: [-0.84, 1], ciLow: [-1.25, Number.NaN], ciHigh: [0.5, 2] };
-  assert.equal(fmt.gammaOf(r, 0), "M0.84 [M1.25, 0.50]");
+  assert.equal(fmt.gammaOf(r, 0), "M0.84 [M1.25, +0.50]"); // signed ends, as Python
   assert.equal(fmt.gammaOf(r, 1), "+1.00");
   assert.equal(fmt.gammaOf({ skew: [Number.NaN], ciLow: null }, 0), "none");
 });

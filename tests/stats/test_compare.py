@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import kstar_widgets as kw
+from kstar_widgets.utils._format import MINUS
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +123,14 @@ def test_a_clearly_different_pair_excludes_zero():
     text = c.verdict("share_fractured")
     assert text.startswith("robust fractures fewer concepts than standard: Δ share Fractured −")
     assert c.verdict("mean_kstar_norm").startswith("robust has a higher mean normalised k*")
+    # signed differences and ends, a difference of shares in percentage points
+    row = d.loc["share_fractured"]
+    ends = [f"{MINUS}{-row[k]:.0%}" for k in ("diff", "ci_low", "ci_high")]  # all < 0 here
+    assert text.endswith(f"Δ share Fractured {ends[0]} [{ends[1]}, {ends[2]}]"), text
+    back = kw.compare(b, a).verdict("mean_kstar_norm")  # a minus b: every part negative
+    assert back.count(MINUS) == 3, back
+    k = kw.compare(b, a).differences.loc["mean_kstar_norm"]
+    assert back.endswith(f"{MINUS}{-k['ci_high']:.3f}]"), back
     low = c.concepts["skewness_diff_ci_low"]
     high = c.concepts["skewness_diff_ci_high"]
     assert ((low <= c.concepts["skewness_diff"]) & (c.concepts["skewness_diff"] <= high)).all()

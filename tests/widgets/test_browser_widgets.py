@@ -33,7 +33,8 @@ from browser_helpers import (
     wait_for,
 )
 
-from kstar_widgets.utils._format import MINUS, number
+from kstar_widgets.interpret import figure
+from kstar_widgets.utils._format import MINUS, interval, number
 
 pytestmark = pytest.mark.browser
 
@@ -250,8 +251,12 @@ def test_report_views_follow_the_driver_and_show_intervals(browser, tmp_path):
     page.evaluate(f"() => kstarModel.set('concept_index', {code})")
     g, lo, hi = (float(c.loc["3", k]) for k in ("skewness", "skewness_ci_low", "skewness_ci_high"))
     header = page.inner_text(".kstar-header")
-    shown = f"Γ {number(g)} [{number(lo, '.2f')}, {number(hi, '.2f')}]"
+    shown = f"Γ {interval(g, lo, hi)}"  # signed ends, as Python writes them
     assert shown in header and "(confidence 92%)" in header, header
+    # the whole-space table: mean Γ with its interval, every part as Python writes it
+    assert not np.isnan(trusted.summary["mean_skewness_ci_low"])
+    table = page.text_content(".kstar-summary")
+    assert figure(trusted, "mean_skewness", label=False) in table, table
     kinds = ("overview", "matrix", "compare", "hist")
 
     def titles():

@@ -20,7 +20,7 @@ import pytest
 
 import kstar_widgets as kw
 from kstar_widgets.stats import FIGURES, PATTERN_COLORS, PATTERNS
-from kstar_widgets.utils._format import MINUS, MISSING, number
+from kstar_widgets.utils._format import MINUS, MISSING, interval, number
 from kstar_widgets.widgets._payload import rank_by_skewness
 from kstar_widgets.widgets._views import CSS, STATIC, VIEW_PARTS, css_source, esm_source
 from kstar_widgets.widgets._vocab import vocabulary
@@ -129,6 +129,7 @@ console.log(JSON.stringify({
   order: Array.from(r.orderByGamma(g).rank),
   gamma: g.map(fmt.gamma),
   number: g.map((x) => fmt.number(x)),
+  gammaOf: g.map((_, i) => fmt.gammaOf({ skew: g, ciLow: [...g].reverse(), ciHigh: g.slice(1) }, i)),
 }));"""
 
 
@@ -148,6 +149,8 @@ def test_the_pages_rules_agree_with_pythons():
     assert out["order"] == rank_by_skewness(skew).tolist()
     assert out["gamma"] == [number(x, "+.2f") for x in values]
     assert out["number"] == [number(x, ".2f") for x in values]
+    low, high = values[::-1], [*values[1:], None]  # as the page's ciLow, ciHigh above
+    assert out["gammaOf"] == [interval(*v, fmt="+.2f") for v in zip(values, low, high)]
 
 
 CONFIDENCE = """import * as r from "%s";

@@ -267,12 +267,9 @@ function summaryTable(ctx) {
 function summaryValue(ctx, r, key, t) {
   const { fmt } = ctx;
   const share = key.startsWith("share_") || key.endsWith("_share");
-  const ci = () =>
-    fmt.interval(
-      r.summary[`${key}_ci_low`],
-      r.summary[`${key}_ci_high`],
-      share ? fmt.percent : fmt.number,
-    );
+  // the value and its interval's ends in one format, as Python writes them
+  const f = share ? fmt.percent : key.includes("skewness") ? fmt.gamma : (v) => fmt.number(v, 3);
+  const ci = () => fmt.interval(r.summary[`${key}_ci_low`], r.summary[`${key}_ci_high`], f);
   if (key === "threshold") return fmt.number(t);
   const p = ctx.data.vocab.share_keys.indexOf(key);
   if (p >= 0) {
@@ -283,8 +280,7 @@ function summaryValue(ctx, r, key, t) {
   const v = r.summary[key];
   if (v === null || v === undefined) return fmt.missing;
   if (key.startsWith("n_")) return String(v);
-  const text = share ? fmt.percent(v) : key.includes("skewness") ? fmt.gamma(v) : fmt.number(v, 3);
-  return `${text} ${ci()}`.trim();
+  return `${f(v)} ${ci()}`.trim();
 }
 
 /** The concepts whose pattern differs between results a and b at the live threshold. */

@@ -95,17 +95,19 @@ export function numberStyle({ minus, missing }) {
   const interval = (lo, hi, f = number) =>
     isMissing(lo) || isMissing(hi) ? "" : `[${f(lo)}, ${f(hi)}]`;
   const percent = (v) => (isMissing(v) ? missing : `${Math.round(100 * v)}%`);
+  const gamma = (g) => number(g, 2, true);
   return {
     minus,
     missing,
     number,
     /** Γ as the views print it: +0.84, −0.84, +inf, −inf, n/a. */
-    gamma: (g) => number(g, 2, true),
+    gamma,
     /** "[0.41, 1.30]" for an interval, "" when either end is unknown; `f` writes each end. */
     interval,
-    /** Concept i's Γ in result r, with its interval when r has intervals: "+0.84 [0.41, 1.30]". */
+    /** Concept i's Γ in result r, signed as Python writes it, with its interval when r has
+     * intervals: "+0.84 [+0.41, +1.30]". */
     gammaOf: (r, i) =>
-      `${number(r.skew[i], 2, true)} ${r.ciLow ? interval(r.ciLow[i], r.ciHigh[i]) : ""}`.trim(),
+      `${gamma(r.skew[i])} ${r.ciLow ? interval(r.ciLow[i], r.ciHigh[i], gamma) : ""}`.trim(),
     /** A share in whole percent: 62%, n/a. */
     percent,
     /** A share as the islands table prints it: 62%, 0.6% (one decimal below 10%). */
