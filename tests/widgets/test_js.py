@@ -150,7 +150,7 @@ def test_the_pages_rules_agree_with_pythons():
     assert out["gamma"] == [number(x, "+.2f") for x in values]
     assert out["number"] == [number(x, ".2f") for x in values]
     low, high = values[::-1], [*values[1:], None]  # as the page's ciLow, ciHigh above
-    assert out["gammaOf"] == [interval(*v, fmt="+.2f") for v in zip(values, low, high)]
+    assert out["gammaOf"] == [interval(*v, fmt="+.2f") for v in zip(values, low, high, strict=True)]
 
 
 CONFIDENCE = """import * as r from "%s";
