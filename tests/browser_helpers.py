@@ -6,6 +6,7 @@ hold the right data and still display stale rows.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -203,6 +204,21 @@ KERNEL_SHOWN_JS = """() => ({
   dialog: document.querySelector('.jp-Dialog')?.innerText ?? null,
   prompts: [...document.querySelectorAll('.jp-InputArea-prompt')].map((e) => e.textContent),
 })"""
+
+
+def open_notebook(page, url):
+    """Open a notebook in JupyterLab or Notebook 7, accept a kernel dialog if one shows and
+    wait (up to 60 s, not failing) for the kernel to be idle; run_all then checks it is."""
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook", timeout=90_000)
+    page.wait_for_timeout(1500)
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    if accept.count():
+        accept.first.click()
+    with contextlib.suppress(Exception):
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+        )
 
 
 def run_all(page, kernel_timeout=180):

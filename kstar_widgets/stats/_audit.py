@@ -12,33 +12,16 @@ it did not draw add to it (docs/method.md, "The audit").
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import numpy as np
 
 from ..utils._format import interval, number
 from ..utils._warnings import warn_approx_audit
+from ._intervals import wilson_interval
 from ._patterns import skewness
 
 SHARE_GOAL = 0.99  # below this audited share, a warning names the fixes
-Z95 = 1.959963984540054
-
-
-def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of a binomial share (95% by default).
-
-    Examples
-    --------
-    >>> [round(v, 4) for v in wilson_interval(300, 300)]
-    [0.9874, 1.0]
-    """
-    if n <= 0:
-        return float("nan"), float("nan")
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def gamma_shift(k, codes, n_concepts, sample, k_exact) -> float:

@@ -1,6 +1,9 @@
-"""Intervals of a result from its bootstrap replicates: per-concept Γ and pattern, whole-space figures."""
+"""Intervals of a result: from its bootstrap replicates (per-concept Γ and pattern, whole-space
+figures), and the Wilson score interval of a binomial share (the approximate engines' audit)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -10,6 +13,23 @@ from ._figures import FIGURES as _FIGURES
 from ._patterns import PATTERNS, pattern_codes
 
 FIGURES = tuple(_FIGURES)  # the whole-space figures that get intervals
+Z95 = 1.959963984540054
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval of a binomial share (95% by default).
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in wilson_interval(300, 300)]
+    [0.9874, 1.0]
+    """
+    if n <= 0:
+        return float("nan"), float("nan")
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def space_replicates(skew, mean_k, weights, sizes, threshold) -> dict[str, np.ndarray]:

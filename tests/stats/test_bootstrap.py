@@ -8,7 +8,7 @@ import scipy.stats
 import kstar_widgets as kw
 import kstar_widgets.stats._bootstrap as bootstrap
 from kstar_widgets.stats._bootstrap import draw, percentile_interval
-from kstar_widgets.stats._intervals import space_replicates
+from kstar_widgets.stats._intervals import space_replicates, wilson_interval
 from kstar_widgets.utils._format import number
 
 
@@ -215,3 +215,10 @@ def test_n_boot_zero_switches_intervals_off(mixed_k):
     assert "[" not in repr(res) and "<table" in res._repr_html_()
     with pytest.raises(ValueError, match="n_boot"):
         _build(k, codes, n_boot=-5)
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 300), (297, 300), (300, 300), (5, 9), (1, 1)])
+def test_wilson_interval_is_scipys(k, n):
+    """The audit's share interval against scipy's Wilson score interval (ground truth)."""
+    ref = scipy.stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    np.testing.assert_allclose(wilson_interval(k, n), (ref.low, ref.high), rtol=1e-12, atol=1e-15)

@@ -6,7 +6,6 @@ place. Needs Debian's chromium and Python playwright (skipped without them unles
 KSTAR_REQUIRE_BROWSER=1).
 """
 
-import contextlib
 import io
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from browser_helpers import (
     free_port,
     jupyter_cmd,
     new_page,
+    open_notebook,
     run_all,
     start_server,
     stop,
@@ -89,16 +89,9 @@ def _ink(page, index):
 def test_figure_and_explorer_share_one_bokehjs_and_redraw_from_python(browser, lab):
     port, root = lab
     page, errors = new_page(browser)
-    page.goto(f"http://127.0.0.1:{port}/lab/workspaces/fig/tree/figure.ipynb?reset&token=T")
-    page.wait_for_selector(".jp-Notebook", timeout=90_000)
-    page.wait_for_timeout(1500)
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    if accept.count():
-        accept.first.click()
-    with contextlib.suppress(Exception):
-        page.wait_for_selector(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
-        )
+    open_notebook(
+        page, f"http://127.0.0.1:{port}/lab/workspaces/fig/tree/figure.ipynb?reset&token=T"
+    )
     run_all(page)
     page.wait_for_selector(".kstar-root[data-ready]", timeout=180_000)
     shown = wait_for(
@@ -234,16 +227,9 @@ def saved_run(browser, tmp_path_factory):
     proc = start_server(jupyter_cmd(port, tmp, root), port, tmp, root)
     try:
         page, errors = new_page(browser)
-        page.goto(f"http://127.0.0.1:{port}/lab/workspaces/one/tree/reload.ipynb?reset&token=T")
-        page.wait_for_selector(".jp-Notebook", timeout=90_000)
-        page.wait_for_timeout(1500)
-        accept = page.locator(".jp-Dialog .jp-mod-accept")
-        if accept.count():
-            accept.first.click()
-        with contextlib.suppress(Exception):
-            page.wait_for_selector(
-                ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
-            )
+        open_notebook(
+            page, f"http://127.0.0.1:{port}/lab/workspaces/one/tree/reload.ipynb?reset&token=T"
+        )
         run_all(page)
         first = _all_drawn(page, "the first run drawn")
         assert first["figures"] == ["first figure", "second figure"], first

@@ -7,20 +7,15 @@ Texts are read with textContent after scrolling their element into view. Needs D
 chromium and Python playwright (skipped without them unless KSTAR_REQUIRE_BROWSER=1).
 """
 
-import contextlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from browser_helpers import (
     SETUP,
-    free_port,
-    jupyter_cmd,
     new_page,
+    open_notebook,
     run_all,
-    start_server,
-    stop,
-    write_notebook,
 )
 
 from kstar_widgets.widgets._payload import from_buffer, matrix_cells, matrix_concepts
@@ -93,7 +88,8 @@ def test_matrix_at_1000_concepts_shows_the_selected_row_and_other_concepts(brows
     assert not errors, errors
 
 
-LAB_URL = "/lab/workspaces/layout/tree/layout.ipynb?reset&token=T"
+NOTEBOOK = "layout.ipynb"  # the notebook of the `lab` fixture (tests/conftest.py)
+LAB_URL = f"/lab/workspaces/layout/tree/{NOTEBOOK}?reset&token=T"
 CELLS = [SETUP, "w = kw.explore({'exact': res, 'noisy': noisy}, images=images)\nw"]
 
 # where the panels of the explorer sit, read after scrolling each into view
@@ -119,36 +115,14 @@ LAYOUT_JS = """() => {
 }"""
 
 
-@pytest.fixture
-def lab(tmp_path):
-    root = tmp_path / "root"
-    root.mkdir()
-    write_notebook(root / "layout.ipynb", CELLS)
-    port = free_port()
-    proc = start_server(jupyter_cmd(port, tmp_path, root), port, tmp_path, root)
-    try:
-        yield port, root
-    finally:
-        stop(proc)
-
-
 @pytest.mark.browser
 def test_lab_1280x800_with_the_file_browser_is_a_grid_of_panels(browser, lab):
     port, _root = lab
     page, errors = new_page(browser, width=1280, height=800)
-    page.goto(f"http://127.0.0.1:{port}{LAB_URL}")
-    page.wait_for_selector(".jp-Notebook", timeout=90_000)
-    page.wait_for_timeout(1500)
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    if accept.count():
-        accept.first.click()
+    open_notebook(page, f"http://127.0.0.1:{port}{LAB_URL}")
     if not page.locator("#filebrowser").is_visible():  # the file browser open, as people work
         page.locator("li[data-id='filebrowser']").click()
     assert page.locator("#filebrowser").is_visible()
-    with contextlib.suppress(Exception):
-        page.wait_for_selector(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
-        )
     run_all(page)
     page.wait_for_selector(".kstar-root[data-ready]", timeout=180_000)
     page.locator(".kstar-root .kstar-next").click()  # a concept selected: details shown

@@ -7,7 +7,6 @@ same and with different numbers of table rows. Needs Debian's chromium
 KSTAR_REQUIRE_BROWSER=1 (CI), where a missing browser fails.
 """
 
-import contextlib
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from browser_helpers import (
     free_port,
     island_members,
     new_page,
+    open_notebook,
     results,
     run_all,
     run_selections,
@@ -58,16 +58,7 @@ URLS = {
 
 def _open_and_run(page, url, root):
     """Open the notebook, accept a kernel dialog if one shows, Run All, wait for the views."""
-    page.goto(url)
-    page.wait_for_selector(".jp-Notebook", timeout=90_000)
-    page.wait_for_timeout(1500)
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    if accept.count():
-        accept.first.click()
-    with contextlib.suppress(Exception):
-        page.wait_for_selector(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
-        )
+    open_notebook(page, url)
     run_all(page)
     try:
         page.wait_for_selector(".kstar-root[data-ready]", timeout=120_000)
