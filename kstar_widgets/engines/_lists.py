@@ -55,7 +55,7 @@ def read_kstar(problem: Problem, idx, dist, verify=True, max_pairs=None, pool_ro
         pools = Pools(problem, idx, pool_rows)
         for c in np.flatnonzero(sizes.astype(np.float64) ** 2 <= max_pairs):
             members = np.flatnonzero(codes == c)
-            d_c, i_c = pools.nearest(c, members, device=problem.device)
+            d_c, i_c = pools.nearest(c, members, device=problem.device, seeds=intruder[members])
             d_foreign[members], intruder[members] = d_c, i_c
             comps = None if joined is None else BandComponents(len(members))
             counts = count_closer_within(ref, members, d_c, device=problem.device, islands=comps)

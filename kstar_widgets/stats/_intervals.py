@@ -29,7 +29,11 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # the ends are exactly 0 and 1 when all fail or all succeed (rounding gave 1 - 2e-16,
+    # an interval that left out the share it was computed from)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
 
 
 def space_replicates(skew, mean_k, weights, sizes, threshold) -> dict[str, np.ndarray]:

@@ -68,6 +68,27 @@ def test_a_larger_pool_removes_the_misses_of_a_poor_graph():
     np.testing.assert_array_equal(full.k, k_ref)
 
 
+def test_a_capped_pool_keeps_every_members_listed_nearest_foreign_row():
+    """Overlapped concepts link to far more foreign rows than pool_rows: the pool keeps
+    each member's nearest foreign list entry, so d_foreign is never worse than the
+    list's, and holds at most pool_rows graph rows."""
+    from sklearn.neighbors import NearestNeighbors
+
+    from kstar_widgets.engines._foreign import Pools
+
+    x, y = gaussian_concepts(20, 100, 16, 0.2)  # centres close: every list mostly foreign
+    problem, _ = build_problem(x, y, n_neighbors=10, random_state=0, device="cpu")
+    idx = NearestNeighbors(n_neighbors=11).fit(x).kneighbors(x)[1][:, 1:]
+    ref = problem.metric.reference
+    listed = np.array([row[y[row] != y[p]][0] for p, row in enumerate(idx)])  # all have one
+    pools = Pools(problem, idx, pool_rows=120)
+    for c in range(20):
+        members = np.flatnonzero(y == c)
+        assert len(pools.graph_rows(c, listed[members])) <= 120 < len(pools._pairs[1])
+        d, _ = pools.nearest(c, members, device=problem.device, seeds=listed[members])
+        assert np.all(d <= ref.pair_sqdist(members, listed[members]))
+
+
 @pytest.mark.parametrize(("n_neighbors", "seed"), [(2, 0), (2, 1), (5, 0), (5, 1)])
 def test_the_audit_interval_covers_the_measured_share_and_warns(n_neighbors, seed):
     x, y = gaussian_concepts(40, 50, 32, 1.0, seed=seed)

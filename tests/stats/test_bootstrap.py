@@ -222,3 +222,6 @@ def test_wilson_interval_is_scipys(k, n):
     """The audit's share interval against scipy's Wilson score interval (ground truth)."""
     ref = scipy.stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
     np.testing.assert_allclose(wilson_interval(k, n), (ref.low, ref.high), rtol=1e-12, atol=1e-15)
+    low, high = wilson_interval(k, n)
+    assert low <= k / n <= high  # the share it was computed from, exactly
+    assert (low == 0.0) == (k == 0) and (high == 1.0) == (k == n)

@@ -23,6 +23,7 @@ import numpy as np
 from ...utils._progress import progress_bar
 from .._base import EngineResult, Problem
 from .._cost import graph_seconds, verify_seconds
+from .._graph_worker import nndescent
 from .._rows import rows_seconds
 from ..approx import AUDIT_ROWS, POOL_ROWS, ApproxEngine, audit_sample, read_lists
 from ..settle import ReferenceRows
@@ -40,21 +41,8 @@ def _rows32(src, norms, scale, a, b):
 
 def build_index(src, norms, scale, bounds, n_neighbors, seed):
     """Worker side: pynndescent's index of shard rows bounds = (a, b), ready to query."""
-    from pynndescent import NNDescent
-
     a, b = bounds
-    index = NNDescent(
-        _rows32(src, norms, scale, a, b),
-        metric="euclidean",
-        n_neighbors=min(n_neighbors + 1, b - a),
-        random_state=seed,
-        n_jobs=1,
-        n_iters=max(10, round(np.log2(b - a))),
-        delta=0.0005,
-        max_candidates=min(64, n_neighbors + 1),
-        low_memory=True,
-        verbose=False,
-    )
+    index = nndescent(_rows32(src, norms, scale, a, b), n_neighbors, random_state=seed, n_jobs=1)
     index.prepare()
     return index, a, b - a
 
