@@ -104,7 +104,28 @@ def test_choice_follows_the_estimates_and_says_them(separated):
     assert engine.name == "exact" and "est." in reason
     engines = {"exact": SlowExact(), "approx": ApproxEngine()}
     engine, reason = choose_engine(problem, engines=engines)
-    assert engine.name == "approx" and "beats exact (est. 1000000000.0 s)" in reason
+    assert engine.name == "approx" and "3x faster than exact (est. 1000000000.0 s)" in reason
+
+
+class Estimated(ExactEngine):
+    def __init__(self, seconds, exact=True):
+        super().__init__()
+        self.seconds, self.exact = seconds, exact
+
+    def estimate_seconds(self, problem):
+        return self.seconds
+
+
+@pytest.mark.parametrize(("exact_s", "approx_s", "chosen"), [(20, 10, "exact"), (30, 10, "approx")])
+def test_auto_takes_an_approximate_engine_only_when_it_is_much_faster(
+    separated, exact_s, approx_s, chosen
+):
+    """Exact k* is right by construction: approx must be estimated 3x faster to be chosen."""
+    engines = {"exact": Estimated(exact_s), "approx": Estimated(approx_s, exact=False)}
+    engine, reason = choose_engine(problem_of(*separated), engines=engines)
+    assert engine is engines[chosen], reason
+    seconds = {"exact": exact_s, "approx": approx_s}[chosen]
+    assert reason.startswith(f"auto: {chosen} (est. {seconds:.1f} s)"), reason
 
 
 def test_auto_is_settled_once_per_backend_and_named_methods_say_so(separated):
