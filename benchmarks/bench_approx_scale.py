@@ -11,7 +11,7 @@ tested equal to the float64 brute force), against the approximate k*; the time i
 set against the exact engine's estimate (and, with ``--exact``, its measured run).
 
     python benchmarks/bench_approx_scale.py [--n 1000000] [--dim 512] [--concepts 1000]
-        [--centre-scale 0.3] [--spread 1.0] [--check-rows 1000] [--exact]
+        [--centre-scale 0.3] [--spread 1.0] [--check-rows 1000] [--exact] [--pool-rows 4096]
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 import psutil
 
 import kstar_widgets as kw
+from kstar_widgets.engines import ApproxEngine
 
 
 def make_space(n, dim, n_concepts, seed=0, centre_scale=0.3, spread=1.0):
@@ -54,6 +55,9 @@ def main(argv=None):
     ap.add_argument("--spread", type=float, default=1.0)
     ap.add_argument("--check-rows", type=int, default=1000)
     ap.add_argument("--exact", action="store_true", help="also run the exact engine")
+    ap.add_argument(
+        "--pool-rows", type=int, default=None, help="ApproxEngine(pool_rows=...) (default 4096)"
+    )
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
@@ -62,11 +66,15 @@ def main(argv=None):
     x, y = make_space(args.n, args.dim, args.concepts, 0, args.centre_scale, args.spread)
     rss_input = psutil.Process().memory_info().rss
     t = time.perf_counter()
-    res = kw.kstar(x, y, method="approx", n_neighbors=args.n_neighbors, progress=True)
+    engine = ApproxEngine() if args.pool_rows is None else ApproxEngine(pool_rows=args.pool_rows)
+    res = kw.kstar(x, y, engine=engine, n_neighbors=args.n_neighbors, progress=True)
     total = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     s = res.summary
-    print(f"n={args.n:,} d={args.dim} concepts={args.concepts} K={res.n_neighbors}")
+    print(
+        f"n={args.n:,} d={args.dim} concepts={args.concepts} K={res.n_neighbors} "
+        f"pool_rows={engine.pool_rows}"
+    )
     print(f"numba compilation (first call in the process): {jit:.0f} s")
     print(
         f"approx k*: {total:.0f} s total; stages: "
