@@ -15,6 +15,10 @@ import time
 import pytest
 
 SCRIPT = """
+import signal
+# Ctrl-C as in a terminal: a shell that starts a job in the background without job control
+# (CI's can) leaves SIGINT ignored in it, and Python then installs no KeyboardInterrupt
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import time
 import numpy as np
 import kstar_widgets as kw
