@@ -206,6 +206,32 @@ KERNEL_SHOWN_JS = """() => ({
 })"""
 
 
+MARIMO_APP = """import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import marimo as mo
+{body}
+    view = mo.ui.anywidget(w)
+    view
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+"""
+
+
+def marimo_app(*code) -> str:
+    """A marimo app of one cell: the pieces of ``code`` (which leave the explorer in ``w``),
+    then the explorer shown through ``mo.ui.anywidget``."""
+    lines = "\n".join(c.strip() for c in code).splitlines()
+    return MARIMO_APP.format(body="\n".join("    " + x if x.strip() else "" for x in lines))
+
+
 def open_notebook(page, url):
     """Open a notebook in JupyterLab or Notebook 7, accept a kernel dialog if one shows and
     wait (up to 60 s, not failing) for the kernel to be idle; run_all then checks it is."""

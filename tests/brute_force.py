@@ -101,6 +101,12 @@ def tied_spaces(draw):
     return np.array(x, dtype=np.float32), np.array(labels)
 
 
+def without_zero_rows(x, labels):
+    """The rows (and their labels) a cosine k* can use: zero rows have no direction."""
+    keep = np.abs(x).sum(axis=1) > 0
+    return x[keep], labels[keep]
+
+
 def rows_per_block():
     """None (the engine's own choice: one block here) or a few rows, which cuts
     concepts across blocks and exercises the symmetric pass between blocks."""

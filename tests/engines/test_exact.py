@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from brute_force import brute_force_kstar, rows_per_block, tied_spaces
+from brute_force import brute_force_kstar, rows_per_block, tied_spaces, without_zero_rows
 from hypothesis import HealthCheck, given, settings
 
 import kstar_widgets as kw
@@ -39,9 +39,7 @@ def test_exact_equals_brute_force_with_ties_and_duplicates(space, rows):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tied_spaces(), rows_per_block())
 def test_exact_equals_brute_force_cosine(space, rows):
-    x, labels = space
-    x = x[np.abs(x).sum(axis=1) > 0] if (np.abs(x).sum(axis=1) == 0).any() else x
-    labels = labels[: len(x)]
+    x, labels = without_zero_rows(*space)
     if len(np.unique(labels)) < 2:
         return
     assert_matches_brute_force(x, labels, metric="cosine", engine=blocks_of(rows))

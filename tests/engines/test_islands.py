@@ -10,6 +10,7 @@ from brute_force import (
     reference_rows,
     rows_per_block,
     tied_spaces,
+    without_zero_rows,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -40,9 +41,7 @@ def test_exact_islands_equal_brute_force_with_ties_and_duplicates(space, rows):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tied_spaces(), rows_per_block())
 def test_exact_islands_equal_brute_force_cosine(space, rows):
-    x, labels = space
-    keep = np.abs(x).sum(axis=1) > 0
-    x, labels = x[keep], labels[keep]
+    x, labels = without_zero_rows(*space)
     if len(np.unique(labels)) < 2:
         return
     assert_islands_match(x, labels, metric="cosine", engine=blocks_of(rows))

@@ -23,6 +23,7 @@ from browser_helpers import (
     expect_styled,
     free_port,
     island_members,
+    marimo_app,
     new_page,
     open_notebook,
     results,
@@ -162,38 +163,11 @@ def test_saved_report_shows_the_selected_concept(browser, expect, tmp_path):
     assert not errors, errors
 
 
-MARIMO_APP = """import marimo
-
-app = marimo.App()
-
-
-@app.cell
-def _():
-    import marimo as mo
-{setup}
-{explore}
-{watch}
-    view = mo.ui.anywidget(w)
-    view
-    return
-
-
-if __name__ == "__main__":
-    app.run()
-"""
-
-
-def _indent(code):
-    return "\n".join("    " + line if line.strip() else "" for line in code.strip().splitlines())
-
-
 def test_marimo_views_show_the_selected_concept(browser, expect, tmp_path):
     if shutil.which("marimo", path=str(Path(sys.executable).parent)) is None:
         pytest.fail("marimo is not installed (it is in the dev extra): pip install marimo")
     app = tmp_path / "app.py"
-    app.write_text(
-        MARIMO_APP.format(setup=_indent(SETUP), explore=_indent(EXPLORE), watch=_indent(WATCH))
-    )
+    app.write_text(marimo_app(SETUP, EXPLORE, WATCH))
     port = free_port()
     marimo = str(Path(sys.executable).parent / "marimo")
     cmd = [marimo, "run", str(app), "--headless", "--port", str(port), "--host", "127.0.0.1"]

@@ -12,28 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_helpers import LAST_ROOT, SETUP, free_port, new_page, start_server, stop
+from browser_helpers import LAST_ROOT, SETUP, free_port, marimo_app, new_page, start_server, stop
 
 pytestmark = pytest.mark.browser
 
 EXPLORE = "w = kw.explore({'exact': res, 'noisy': noisy}, images=images)"
-APP = """import marimo
-
-app = marimo.App()
-
-
-@app.cell
-def _():
-    import marimo as mo
-{body}
-    view = mo.ui.anywidget(w)
-    view
-    return
-
-
-if __name__ == "__main__":
-    app.run()
-"""
 
 # computed styles of the explorer's controls and lists (the last explorer, shadow roots too)
 CONTROLS_JS = (
@@ -95,12 +78,8 @@ def test_marimo_controls_look_like_controls(browser, tmp_path):
     marimo = Path(sys.executable).parent / "marimo"
     if shutil.which("marimo", path=str(marimo.parent)) is None:
         pytest.fail("marimo is not installed (it is in the dev extra): pip install marimo")
-    body = "\n".join(
-        "    " + line if line.strip() else ""
-        for line in (SETUP.strip() + "\n" + EXPLORE).splitlines()
-    )
     app = tmp_path / "app.py"
-    app.write_text(APP.format(body=body))
+    app.write_text(marimo_app(SETUP, EXPLORE))
     port = free_port()
     cmd = [str(marimo), "run", str(app), "--headless", "--port", str(port), "--host", "127.0.0.1"]
     proc = start_server(cmd, port, tmp_path, tmp_path, probe="/health")
