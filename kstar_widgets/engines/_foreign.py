@@ -160,8 +160,8 @@ class Pools:
 
 
 def _unique_counts(a):
-    """np.unique(a, return_counts=True) by one sort (numpy 2.4's hashed np.unique took 12 s
-    on 10 million int64 here, a sort 0.13 s)."""
+    """np.unique(a, return_counts=True) by one sort and a diff: on 10 million int64 here
+    0.13 s, against 0.96 s for np.unique with counts and 12 s without (numpy 2.4 hashes)."""
     a = np.sort(a)
     start = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, np.int64)
     return a[start], np.diff(np.r_[start, len(a)])
