@@ -261,20 +261,10 @@ def test_figures_and_explorer_draw_after_every_reload(saved_run):
         got = _all_drawn(page, f"reload {i + 1}")
         if got["errors"] or "timeout" in got or len(got["figures"]) != 2:
             failures.append((i + 1, got))
-    # a widget output JupyterLab's widget manager left without its model (it restored from
-    # the kernel and missed them: ipywidgets #3823, all outputs of the page at once) is
-    # told apart from a view of ours that had its model and did not draw
-    lost = [f for f in failures if f[1]["errors"] == [MODEL_NOT_FOUND]]
-    drawing = [f for f in failures if f not in lost]
     ours = [e for e in page.errors if "kstar_widgets" in e or "Bokeh" in e]
-    assert not drawing and not ours, (
-        f"{len(drawing)} of {RELOADS} reloads failed: {drawing}; {ours}"
+    assert not failures and not ours, (
+        f"{len(failures)} of {RELOADS} reloads failed: {failures}; {ours}"
     )
-    if lost:
-        pytest.xfail(
-            f"{len(lost)} of {RELOADS} reloads: every widget output 'model not found' "
-            f"(JupyterLab's widget manager, ipywidgets #3823): {[f[0] for f in lost]}"
-        )
 
 
 def test_figures_and_explorer_draw_in_a_second_tab(browser, saved_run):
@@ -283,8 +273,6 @@ def test_figures_and_explorer_draw_in_a_second_tab(browser, saved_run):
     other.goto(f"http://127.0.0.1:{port}/lab/workspaces/two/tree/reload.ipynb?token=T")
     other.wait_for_selector(".jp-Notebook", timeout=90_000)
     got = _all_drawn(other, "the second tab drawn")
-    if got["errors"] == [MODEL_NOT_FOUND] and not got["figures"] and not got["explorers"]:
-        pytest.xfail(f"second tab: every widget output {MODEL_NOT_FOUND!r} (ipywidgets #3823)")
     assert got["figures"] == ["first figure", "second figure"] and got["explorers"] == 1, got
     assert not got["errors"] and "timeout" not in got, got
     assert other.evaluate(BOKEH_SCRIPTS_JS) == 1
