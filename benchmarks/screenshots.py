@@ -7,7 +7,8 @@ Digits (sklearn, offline): exact k* on raw pixels, approximate k* (pynndescent,
 ~60 s of numba compilation on first use), and exact k* in an 8-dimensional PCA
 space as a second "model". Writes report.png and one picture per view from the
 report, explorer-islands.png (the islands section of the concept with the most
-islands, one island selected, at 1280x800), then lab_1280x800.png (file browser open) and lab_1920x1080.png from a live
+islands, one island selected, at 1280x800), report-long-names.png (the digits renamed to
+100+ character names, one holding U+202E and one Hebrew, at 1280x800), then lab_1280x800.png (file browser open) and lab_1920x1080.png from a live
 JupyterLab, and prints any panel whose right edge passes its output area (a cut
 view). Needs /usr/bin/chromium and python playwright.
 """
@@ -105,6 +106,34 @@ def shoot_islands(browser, out: Path, page_path: Path, result: str):
     page.close()
 
 
+RLO = "\u202e"
+LONG_NAMES = [f"a photo of a {'very ' * 20}long class name number {i}" for i in range(10)]
+LONG_NAMES[3] = f"evil {RLO}name with an override"
+LONG_NAMES[5] = "\u05db\u05dc\u05d1 \u05e8\u05d5\u05e2\u05d4 " * 12 + "5"  # Hebrew, right to left
+
+
+def shoot_long_names(browser, out: Path, scope: dict):
+    """The report with the digits renamed as tests/widgets/test_browser_names.py does, the
+    concept with the U+202E name selected, at 1280x800: report-long-names.png."""
+    import numpy as np
+
+    kw, d = scope["kw"], scope["d"]
+    res = kw.kstar(d.data, np.array(LONG_NAMES, dtype=object)[d.target], method="exact",
+                   progress=False)  # fmt: skip
+    path = Path(tempfile.mkdtemp()) / "names.html"
+    kw.report(res, path, images=scope["images"], title="k* of sklearn digits, long names")
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+    page.goto(path.as_uri())
+    page.wait_for_selector(".kstar-root[data-ready]", timeout=60_000)
+    code = list(res.concepts.index).index(LONG_NAMES[3])
+    page.evaluate(f"() => kstarModel.set('concept_index', {code})")
+    page.wait_for_timeout(500)
+    page.mouse.move(5, 5)
+    page.screenshot(path=str(out / "report-long-names.png"))
+    print(out / "report-long-names.png", "cut:", page.evaluate(CUT_JS))
+    page.close()
+
+
 def shoot_lab(browser, out: Path, with_approx: bool):
     """The explorer in a live JupyterLab at 1280x800 (file browser open) and 1920x1080."""
     tmp = Path(tempfile.mkdtemp())
@@ -180,6 +209,8 @@ def main(argv=None):
         if not args.islands_only:
             shoot_report(browser, out, page_path)
         shoot_islands(browser, out, page_path, "pca8")
+        if not args.islands_only:
+            shoot_long_names(browser, out, scope)
         if not (args.no_lab or args.islands_only):
             shoot_lab(browser, out, not args.no_approx)
         browser.close()

@@ -20,6 +20,7 @@ from .utils._validation import (
     check_method,
     check_threshold,
 )
+from .utils._progress import say
 from .utils._warnings import warn_if_degenerate
 
 
@@ -158,6 +159,7 @@ def kstar(
             device=device, islands=islands, client=client, progress=progress,
         )  # fmt: skip
         engine, reason = _engine_and_reason(problem, engine, method, backend, client)
+        announce(problem, engine, reason, progress)
         check_bootstrap(n_boot, confidence, random_state)  # fail before the long part
         timings = {"validate": time.perf_counter() - t_start}
         out = engine.run(problem, progress=progress)
@@ -172,6 +174,31 @@ def kstar(
     timings["tabulate"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - t_start
     return res
+
+
+ANNOUNCE_ABOVE = 30.0  # seconds: a run estimated longer says up front what runs, and for how long
+
+
+def announce(problem, engine, reason, progress=True):
+    """Before a run estimated at over ``ANNOUNCE_ABOVE`` seconds: one status line naming the
+    engine, the problem, the estimated time on this machine and why this engine runs."""
+    if not progress:
+        return
+    seconds = engine.estimate_seconds(problem)
+    if seconds > ANNOUNCE_ABOVE:
+        say(
+            f"{engine.name} k* of {problem.n:,} x {problem.d} should take about "
+            f"{duration(seconds)} here (an estimate; {reason})"
+        )
+
+
+def duration(seconds: float) -> str:
+    """'45 s', '12 min', '1.6 h': an estimate's time, as a person says it."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _engine_and_reason(problem, engine, method, backend, client):

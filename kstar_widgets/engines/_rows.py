@@ -13,7 +13,7 @@ import numpy as np
 
 from ..utils._device import full_precision_matmul
 from ..utils._device import work_budget as device_budget
-from ._cost import GEMM_RATE
+from ._cost import flop_rate
 from .settle import float32_rows, nearest_foreign, settled_counts, sure_and_unsure
 
 INF = float("inf")
@@ -21,7 +21,8 @@ INF = float("inf")
 
 def rows_seconds(n_rows: int, n: int, d: int) -> float:
     """Estimated time of :func:`exact_rows` (products at GEMM speed, plus the scans)."""
-    return 3.0 * n_rows * n * d * 2.0 / GEMM_RATE
+    flops = 3.0 * n_rows * n * d * 2.0
+    return flops / flop_rate(flops)
 
 
 def exact_rows(problem, rows: np.ndarray, *, work_budget=None):

@@ -108,3 +108,25 @@ def test_progress_in_a_kernel_is_one_text_display_updated_in_place(monkeypatch):
     assert all(list(data) == ["text/plain"] for data, *_ in sent)
     assert sent[0][0]["text/plain"].startswith("training: 0/136 batch 0%,")
     assert sent[-1][0]["text/plain"].startswith("training: 136/136 batch in ")
+
+
+def test_a_long_run_says_up_front_which_engine_runs_and_for_how_long(capsys, monkeypatch):
+    """Issue 19: before a run estimated at over 30 s, one line names the engine, the
+    problem, the estimate and why; a short run says nothing."""
+    import numpy as np
+
+    import kstar_widgets as kw
+    from kstar_widgets.engines import ExactEngine
+
+    monkeypatch.setattr(_progress, "in_jupyter_kernel", lambda: False)
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(120, 8)), np.repeat([0, 1, 2], 40)
+    kw.kstar(x, y, method="exact", progress=True)
+    assert "should take" not in capsys.readouterr().err
+    monkeypatch.setattr(ExactEngine, "estimate_seconds", lambda self, problem: 120.0)
+    kw.kstar(x, y, method="auto", progress=True)
+    err = capsys.readouterr().err
+    assert "kstar_widgets: exact k* of 120 x 8 should take about 2 min here" in err, err
+    assert "(an estimate; auto: exact (est. 120.0 s)" in err, err
+    kw.kstar(x, y, method="exact", progress=False)  # progress=False: silent
+    assert "should take" not in capsys.readouterr().err

@@ -33,7 +33,7 @@ import numpy as np
 from ...utils._progress import progress_bar
 from .._base import Engine, EngineResult, Problem
 from .._components import BandComponents
-from .._cost import CPU_RATE
+from .._cost import exact_rate
 from .._layout import Layout
 from . import _tasks
 from ._client import explain_lost_workers
@@ -98,7 +98,8 @@ class DaskExactEngine(Engine):
         n, d = problem.n, problem.d
         m = math.ceil(n / self._block(n))
         tasks = m * (m - 1) // 2 + 2 * m + math.ceil(n / 8192)
-        per_thread = CPU_RATE / 2  # the local rate is for 2 threads
+        # the local rate (this CPU's, 2 threads) per thread: workers are taken to be as fast
+        per_thread = exact_rate(problem.device, n * n * d) / 2
         return n * n * d / (per_thread * self._threads()) + tasks * SCHEDULER_SECONDS
 
     def run(self, problem: Problem, *, progress: bool = True) -> EngineResult:
