@@ -13,6 +13,7 @@ from .engines.dask._source import temporary_copies
 from .stats._audit import audited
 from .stats._bootstrap import check_bootstrap
 from .stats._draws import Draws, check_draws, pooled_replicates, stratified, tabulate
+from .utils._progress import say
 from .utils._validation import (
     check_backend,
     check_features,
@@ -20,7 +21,6 @@ from .utils._validation import (
     check_method,
     check_threshold,
 )
-from .utils._progress import say
 from .utils._warnings import warn_if_degenerate
 
 
