@@ -66,7 +66,6 @@ def main(argv=None):
     x, y = make_space(args.n, args.dim, args.concepts, 0, args.centre_scale, args.spread)
     rss_input = psutil.Process().memory_info().rss
     engine = ApproxEngine() if args.pool_rows is None else ApproxEngine(pool_rows=args.pool_rows)
-    est_approx = approx_estimate(x, y, engine, args.n_neighbors)
     t = time.perf_counter()
     res = kw.kstar(x, y, engine=engine, n_neighbors=args.n_neighbors, progress=True)
     total = time.perf_counter() - t
@@ -90,25 +89,24 @@ def main(argv=None):
         f"patterns F/O/C {s['share_fractured']:.2f}/{s['share_overlapped']:.2f}/{s['share_clustered']:.2f}"
     )
     print(res.info["audit"]["text"])
-    print(f"approx's own estimate {est_approx:.0f} s (measured/estimate {total / est_approx:.2f})")
-    check(x, y, res, args, total)
+    check(x, y, res, args, total, engine)
 
 
-def approx_estimate(x, y, engine, n_neighbors):
-    """The approximate engine's estimate of this run (numba already compiled)."""
-    from kstar_widgets.engines import build_problem
-
-    problem, _ = build_problem(x, y, device="cpu", n_neighbors=n_neighbors, progress=False)
-    return engine.estimate_seconds(problem)
-
-
-def check(x, y, res, args, total):
-    """Agreement on --check-rows random rows, exact by the row pass; time against exact."""
+def check(x, y, res, args, total, engine):
+    """Agreement on --check-rows random rows, exact by the row pass; time against exact;
+    each engine's estimate (numba compiled by then, as in the timed run) against its time."""
     from kstar_widgets.engines import ExactEngine, build_problem
+    from kstar_widgets.engines._cost import REFERENCE_GEMM, gemm_rate
     from kstar_widgets.engines._rows import exact_rows
 
-    problem, _ = build_problem(x, y, device="cpu", progress=False)
+    problem, _ = build_problem(x, y, device="cpu", n_neighbors=args.n_neighbors, progress=False)
     est = ExactEngine().estimate_seconds(problem)
+    est_approx = engine.estimate_seconds(problem)
+    print(
+        f"this CPU: a bare float32 product at {gemm_rate():.2e} flops/s (speed "
+        f"{gemm_rate() / REFERENCE_GEMM:.2f}); approx's own estimate {est_approx:.0f} s "
+        f"(measured/estimate {total / est_approx:.2f})"
+    )
     rows = np.sort(np.random.default_rng(12345).choice(len(y), args.check_rows, replace=False))
     t = time.perf_counter()
     k_ref = exact_rows(problem, rows)[0]

@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from browser_helpers import (  # noqa: E402  (the browser tests' chromium flags and server)
     ARGS,
     CHROMIUM,
+    LONG_NAMES,
     free_port,
     jupyter_cmd,
     start_server,
@@ -106,14 +107,9 @@ def shoot_islands(browser, out: Path, page_path: Path, result: str):
     page.close()
 
 
-RLO = "\u202e"
-LONG_NAMES = [f"a photo of a {'very ' * 20}long class name number {i}" for i in range(10)]
-LONG_NAMES[3] = f"evil {RLO}name with an override"
-LONG_NAMES[5] = "\u05db\u05dc\u05d1 \u05e8\u05d5\u05e2\u05d4 " * 12 + "5"  # Hebrew, right to left
-
-
 def shoot_long_names(browser, out: Path, scope: dict):
-    """The report with the digits renamed as tests/widgets/test_browser_names.py does, the
+    """The report with the digits renamed as tests/widgets/test_browser_names.py does (one
+    list, browser_helpers.LONG_NAMES), the
     concept with the U+202E name selected, at 1280x800: report-long-names.png."""
     import numpy as np
 

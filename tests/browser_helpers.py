@@ -30,6 +30,12 @@ ARGS = [
 ]
 REPO = Path(__file__).resolve().parents[1]
 N_LOW = 6
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE, never closed in the name
+# concept names as CLIP prompts and ImageNet classes have them: 100+ characters, one holding
+# an unclosed U+202E, one Hebrew ("shepherd dog", right to left)
+LONG_NAMES = [f"a photo of a {'very ' * 20}long class name number {i}" for i in range(10)]
+LONG_NAMES[3] = f"evil {RLO}name with an override"
+LONG_NAMES[5] = "כלב רועה " * 12 + "5"
 
 # the data every browser test shows: sklearn digits as string labels, plus a 4-sample
 # concept "rare" (4 table rows instead of 6), exact k* on the pixels and on noisy pixels

@@ -2,11 +2,11 @@
 
 Machines of this kind differ: exact k* at 100,000 x 512 took 58 s on one and 131-139 s
 on another, and a bare float32 product differs as much. So the CPU rates are not
-constants: :func:`gemm_rate` times a small bare torch product once per process (a
-few hundredths of a second, only when an estimate is over a second), and the exact
+constants: :func:`gemm_rate` times a small bare torch product once per process (about
+a quarter of a second, only when an estimate is over a second), and the exact
 pass is taken to run at ``EXACT_SHARE`` of it (n^2 * d per second against its flops
-per second: 0.44 at 100,000 x 512 and 0.55 at 40,000 x 512 measured on the second
-machine; ``benchmarks/bench_approx_scale.py --exact`` prints measured/estimate).
+per second, 0.44 at 100,000 x 512 on the second machine;
+``benchmarks/bench_approx_scale.py --exact`` prints the speed and measured/estimate).
 pynndescent's graph (:func:`graph_seconds`) follows the same speed. The float64
 settling costs what the duplicates and near-ties of a space make it cost:
 :func:`settling_seconds` looks for them first.
@@ -128,10 +128,11 @@ GRAPH_GROWTH = 1.18  # its time grows as n^1.18: 22 s at 100,000 and 335 s at 1,
 
 
 def graph_seconds(problem, n_neighbors: int, compiled: bool) -> float:
-    """pynndescent's graph, scaled by this CPU's speed from measured builds: at 100,000 x 512,
-    K=50, 43-45 s on a machine of speed 0.61 and 22 s on one of about 1.4 (its exact pass
-    was 2.3x as fast); 335 s at 1,000,000 on the second (benchmarks/bench_approx_scale.py). Plus numba's one-off compilation
-    (30-110 s here, taken as ``COMPILE_SECONDS``) when this process has not compiled yet."""
+    """pynndescent's graph, scaled by this CPU's speed from measured builds
+    (benchmarks/bench_approx_scale.py): at 100,000 x 512, K=50, 43-45 s on a machine of
+    speed 0.61 and 22 s on one of about 1.4 (its exact pass was 2.3x as fast); 335 s at
+    1,000,000 on the second. Plus numba's one-off compilation (30-110 s here, taken as
+    ``COMPILE_SECONDS``) when this process has not compiled yet."""
     n, d = problem.n, problem.d
     t = GRAPH_SECONDS * (n / 1e5) ** GRAPH_GROWTH * np.sqrt(d / 512) * n_neighbors / 50
     t /= cpu_speed(t)

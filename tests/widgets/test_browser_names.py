@@ -11,15 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_helpers import new_page
+from browser_helpers import LONG_NAMES, new_page
 
 pytestmark = pytest.mark.browser
 
-RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE, never closed in the name
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-LONG = [f"a photo of a {'very ' * 20}long class name number {i}" for i in range(10)]
-LONG[3] = f"evil {RLO}name with an override"
-LONG[5] = "כלב רועה " * 12 + "5"  # Hebrew ("shepherd dog"), right to left
+LONG = LONG_NAMES
 WIDTH = 1280
 
 
